@@ -28,7 +28,7 @@ const (
 type Machine struct {
 	cfg Config
 
-	state    State
+	state   State
 	effPrio uint8 // effective priority: configured, tracker-adjusted, or 254 when a demoted owner
 
 	masterAdverInterval time.Duration // RFC 9568 §6.1 Master_Adver_Interval (v3 adopts the master's)
