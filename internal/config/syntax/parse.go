@@ -1,189 +1,277 @@
 // Package syntax turns keepalived.conf text into a tree of logical lines.
 //
-// It implements keepalived's line pipeline (lib/parser.c read_line(), reference §1c.2): comment
-// stripping outside double quotes, brace splitting, and tokenising with double-quoted tokens. Every
-// node carries its file and line. Keyword meaning is left to package config.
+// It implements keepalived's configuration preprocessor (lib/parser.c read_line() and friends,
+// reference §1c.2): line ends, overlong lines and NULs; comments outside double quotes; '@ID' and
+// '@^ID' conditional lines; $NAME=VALUE parameters (multi-line, lazy and recursive) and the ${_PWD}
+// ${_INSTANCE} ${_RANDOM} ${_ENV} ${_HASH} ${_BANG} built-ins; ~SEQ/~SEQx/~LST repetition blocks;
+// include and its checked variants with globs and brace expansion; brace splitting; tokenising
+// with double-quoted tokens. Every node carries the file and line it came from. Keyword meaning is
+// left to package config. SplitQuoted provides the shell-like re-tokenising that keepalived
+// applies to script keywords.
 package syntax
 
 import (
 	"fmt"
-	"os"
+	"path/filepath"
 	"strings"
 )
 
-// Options controls preprocessing.
-type Options struct {
-	// ConfigID selects '@ID' conditional lines (keepalived -i; default: host name up to the first dot).
-	ConfigID string
-	// Instance is the value of ${_INSTANCE}.
-	Instance string
-	// AllConfig makes a missing include file an error (keepalived -e / include_check).
-	AllConfig bool
-}
-
-// ParseFile reads and parses the configuration file at path.
+// ParseFile reads and parses the configuration file at path, following its includes.
 func ParseFile(path string, opts Options) ([]*Node, Diagnostics) {
-	data, err := os.ReadFile(path)
+	p := newParser(opts)
+	data, err := p.opts.FS.ReadFile(path)
 	if err != nil {
-		return nil, Diagnostics{{Pos: Pos{File: path}, Severity: Fatal, Msg: fmt.Sprintf("cannot read configuration: %v", err)}}
+		return nil, Diagnostics{{Pos: Pos{File: path}, Severity: Fatal,
+			Msg: fmt.Sprintf("cannot read configuration: expected a readable file, found %v", err)}}
 	}
-	return ParseString(path, string(data), opts)
+	return p.run(path, string(data))
 }
 
-// ParseString parses configuration text; name is used in positions.
+// ParseString parses configuration text; name is used in positions and is the base for relative
+// include paths and ${_PWD}. Includes are read from opts.FS.
 func ParseString(name, src string, opts Options) ([]*Node, Diagnostics) {
-	p := &treeBuilder{}
-	for i, line := range strings.Split(src, "\n") {
-		pos := Pos{File: name, Line: i + 1}
-		text, ok := p.decomment(pos, strings.TrimRight(line, "\r"))
-		if !ok {
-			continue
-		}
-		p.addLine(pos, text)
-	}
-	return p.finish()
+	return newParser(opts).run(name, src)
 }
 
-// logical is one logical line ready to become a node.
-type logical struct {
+// maxSources bounds the stack of files, repetition blocks and queued lines being read at once.
+const maxSources = 10000
+
+// parser is the state of one preprocessing run.
+type parser struct {
+	opts  Options
+	diags Diagnostics
+	defs  map[string]*definition
+	tree  treeBuilder
+
+	stack []source
+	// collecting is the multi-line definition whose continuation lines are being read.
+	collecting *definition
+	// curDir is the directory of the file whose line was read last, for ${_PWD} (absolute when
+	// reading the operating system's files, as keepalived uses getcwd()).
+	curDir string
+	// curBase is the same directory as written, the base of relative include paths, so that
+	// positions in included files read the way the configuration names them.
+	curBase string
+	// check holds the include_check flags in force for the file being read.
+	check includeCheck
+	lines int
+	// stopped is set once the line limit is hit; nothing more is read.
+	stopped bool
+}
+
+func newParser(opts Options) *parser {
+	p := &parser{opts: opts.withDefaults(), defs: map[string]*definition{}}
+	if p.opts.AllConfig {
+		p.check = checkAll
+	}
+	return p
+}
+
+func (p *parser) errorf(pos Pos, sev Severity, format string, args ...any) {
+	p.diags = append(p.diags, Diagnostic{Pos: pos, Severity: sev, Msg: fmt.Sprintf(format, args...)})
+}
+
+// line is one line handed to the pipeline, already free of comments.
+type line struct {
 	pos  Pos
 	text string
 }
 
-// treeBuilder assembles logical lines into nested nodes.
-type treeBuilder struct {
-	diags Diagnostics
-	lines []logical
+// source produces lines: a file, the queued lines of a multi-line parameter, a ~SEQ/~LST block,
+// or the rest of a line after a brace.
+type source interface {
+	next(p *parser) (line, bool)
+	// done reports that next will return false; such sources are dropped before their last line
+	// is processed so that a self-repeating expansion does not grow the stack.
+	done() bool
 }
 
-func (p *treeBuilder) errorf(pos Pos, sev Severity, format string, args ...any) {
-	p.diags = append(p.diags, Diagnostic{Pos: pos, Severity: sev, Msg: fmt.Sprintf(format, args...)})
+// linesSource yields queued lines that share one position: the rest of a multi-line parameter,
+// or what follows a brace on a line.
+type linesSource struct {
+	pos  Pos
+	rest string
+	end  bool
 }
 
-// decomment strips leading blanks and cuts the line at the first '#' or '!' outside double quotes.
-// "\#" and "\!" outside quotes become literal characters (lib/parser.c decomment()).
-func (p *treeBuilder) decomment(pos Pos, line string) (string, bool) {
-	line = strings.TrimLeft(line, " \t")
-	var b strings.Builder
-	inQuote := false
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		switch {
-		case c == '"':
-			inQuote = !inQuote
-		case !inQuote && c == '\\' && i+1 < len(line) && (line[i+1] == '#' || line[i+1] == '!'):
+func (s *linesSource) next(*parser) (line, bool) {
+	if s.end {
+		return line{}, false
+	}
+	first, rest, more := strings.Cut(s.rest, "\n")
+	s.rest, s.end = rest, !more
+	return line{pos: s.pos, text: first}, true
+}
+
+func (s *linesSource) done() bool { return s.end }
+
+func (p *parser) push(s source) {
+	if len(p.stack) >= maxSources {
+		p.errorf(Pos{}, Error, "configuration nests too deeply: expected at most %d open files, blocks and parameter expansions, found more", maxSources)
+		p.stop()
+		return
+	}
+	p.stack = append(p.stack, s)
+}
+
+func (p *parser) stop() {
+	p.stopped = true
+	p.stack = nil
+}
+
+// run preprocesses the main file and builds the tree.
+func (p *parser) run(name, src string) ([]*Node, Diagnostics) {
+	p.pushFile(&fileSource{name: name, data: src, loaded: true}, Pos{})
+	for len(p.stack) > 0 && !p.stopped {
+		top := p.stack[len(p.stack)-1]
+		ln, ok := top.next(p)
+		if !ok {
+			p.pop()
+			continue
+		}
+		if _, isFile := top.(*fileSource); !isFile && top.done() {
+			p.pop()
+		}
+		p.lines++
+		if p.lines > p.opts.MaxLines {
+			p.errorf(ln.pos, Error, "configuration expands to too many lines: expected at most %d, found more (check ~SEQ, ~LST and multi-line parameters); the rest is ignored", p.opts.MaxLines)
+			p.stop()
+			break
+		}
+		p.process(ln)
+	}
+	if p.collecting != nil {
+		p.collecting = nil
+	}
+	return p.tree.finish(p), p.diags
+}
+
+func (p *parser) pop() {
+	top := p.stack[len(p.stack)-1]
+	p.stack = p.stack[:len(p.stack)-1]
+	if f, ok := top.(*fileSource); ok {
+		// The include_check setting is saved when a file is opened and restored when it closes.
+		p.check = f.savedCheck
+	}
+}
+
+// process runs one line through the pipeline (lib/parser.c read_line()).
+func (p *parser) process(ln line) {
+	if p.collecting != nil {
+		p.collect(ln.text)
+		return
+	}
+	text := ln.text
+	for {
+		if text == "" {
+			return
+		}
+		if text[0] == '@' {
+			var keep bool
+			if text, keep = p.conditional(text); !keep || text == "" {
+				return
+			}
+		}
+		if text[0] == '$' && p.tryDefine(text) {
+			return
+		}
+		if isBlockStart(text) {
+			p.startBlock(ln.pos, text)
+			return
+		}
+		if text[0] == '~' || strings.IndexByte(text, '$') < 0 {
+			break
+		}
+		expanded, changed, ok := p.substitute(ln.pos, text)
+		if !ok {
+			return
+		}
+		if !changed {
+			break
+		}
+		text = expanded
+		// Substitution may have produced a conditional, a definition or a block: look again.
+		if text == "" || (text[0] != '@' && text[0] != '$' && text[0] != '~' && strings.IndexByte(text, '$') < 0) {
+			break
+		}
+	}
+	if text == "" {
+		return
+	}
+	if p.handleInclude(ln.pos, text) {
+		return
+	}
+	p.splitBraces(ln.pos, text)
+}
+
+// conditional handles an '@ID' or '@^ID' prefix: the line is kept, without the prefix, only if ID
+// equals (for '@^', differs from) the config-id. The ID must be followed by a blank; a line that
+// is only "@ID" is dropped.
+func (p *parser) conditional(text string) (string, bool) {
+	rest, negate := text[1:], false
+	if strings.HasPrefix(rest, "^") {
+		rest, negate = rest[1:], true
+	}
+	sp := strings.IndexAny(rest, " \t")
+	if sp < 0 {
+		return "", false
+	}
+	if (rest[:sp] == p.opts.ConfigID && p.opts.ConfigID != "") == negate {
+		return "", false
+	}
+	return strings.TrimLeft(rest[sp:], " \t"), true
+}
+
+// splitBraces ends the logical line at the first '{' or '}' outside double quotes and queues the
+// rest as a new line, so "a { b }" is the four lines "a", "{", "b" and "}". A brace that starts the
+// line is a line of its own.
+func (p *parser) splitBraces(pos Pos, text string) {
+	i := 0
+	if text[0] != '{' && text[0] != '}' {
+		for i < len(text) {
+			c := text[i]
+			if c == '{' || c == '}' {
+				break
+			}
+			if c == '"' {
+				end := strings.IndexByte(text[i+1:], '"')
+				if end < 0 {
+					i = len(text)
+					break
+				}
+				i += end + 1
+			}
 			i++
-			c = line[i]
-		case !inQuote && (c == '#' || c == '!'):
-			return strings.TrimRight(b.String(), " \t"), strings.TrimSpace(b.String()) != ""
 		}
-		b.WriteByte(c)
 	}
-	if inQuote {
-		p.errorf(pos, Error, "unterminated quote in %q", line)
+	if i == len(text) {
+		p.emit(pos, text)
+		return
 	}
-	s := strings.TrimRight(b.String(), " \t")
-	return s, s != ""
+	head, rest := text[:i], text[i:]
+	if i == 0 {
+		head, rest = text[:1], strings.TrimLeft(text[1:], " \t")
+	}
+	if rest != "" {
+		// keepalived re-reads the rest of the line through the whole pipeline.
+		p.push(&linesSource{pos: pos, rest: strings.TrimRight(rest, " \t")})
+	}
+	p.emit(pos, strings.TrimRight(head, " \t"))
 }
 
-// addLine splits a line at every '{' and '}' outside double quotes, as keepalived re-queues the rest
-// of a line after a brace, so "a { b }" and "name{" both work.
-func (p *treeBuilder) addLine(pos Pos, text string) {
-	inQuote := false
-	start := 0
-	emit := func(s string) {
-		if s = strings.TrimSpace(s); s != "" {
-			p.lines = append(p.lines, logical{pos: pos, text: s})
-		}
+func (p *parser) emit(pos Pos, text string) {
+	if text != "" {
+		p.tree.add(p, pos, text)
 	}
-	for i := 0; i < len(text); i++ {
-		switch c := text[i]; {
-		case c == '"':
-			inQuote = !inQuote
-		case !inQuote && c == '{':
-			emit(text[start:i] + " {")
-			start = i + 1
-		case !inQuote && c == '}':
-			emit(text[start:i])
-			emit("}")
-			start = i + 1
-		}
-	}
-	emit(text[start:])
 }
 
-// finish builds the node tree from the logical lines.
-func (p *treeBuilder) finish() ([]*Node, Diagnostics) {
-	var root []*Node
-	stack := []*[]*Node{&root}
-	var owners []*Node
-	var last *Node // the previous node at the current level, for a '{' on its own line
-	for _, l := range p.lines {
-		cur := stack[len(stack)-1]
-		switch {
-		case l.text == "}":
-			if len(stack) == 1 {
-				p.errorf(l.pos, Error, "extra '}' found")
-				continue
-			}
-			stack = stack[:len(stack)-1]
-			owners = owners[:len(owners)-1]
-			last = nil
-		case l.text == "{":
-			if last == nil || last.HasBlock {
-				p.errorf(l.pos, Error, "'{' without a keyword before it")
-				// Still open a block so the matching '}' balances.
-				last = &Node{Pos: l.pos}
-				*cur = append(*cur, last)
-			}
-			last.HasBlock = true
-			stack = append(stack, &last.Block)
-			owners = append(owners, last)
-			last = nil
-		default:
-			text, opens := strings.CutSuffix(l.text, " {")
-			n := &Node{Pos: l.pos, Raw: strings.TrimSpace(text), Args: Tokenize(text)}
-			*cur = append(*cur, n)
-			last = n
-			if opens {
-				n.HasBlock = true
-				stack = append(stack, &n.Block)
-				owners = append(owners, n)
-				last = nil
-			}
+// dirOf returns the directory used for ${_PWD} and relative includes of the named file.
+func (p *parser) dirOf(name string) string {
+	dir := filepath.Dir(name)
+	if _, isOS := p.opts.FS.(OSFileSystem); isOS && !filepath.IsAbs(dir) {
+		if abs, err := filepath.Abs(dir); err == nil {
+			return abs
 		}
 	}
-	for _, o := range owners {
-		p.errorf(o.Pos, Error, "block '%s' is missing its closing '}'", o.Keyword())
-	}
-	return root, p.diags
-}
-
-// Tokenize splits text at blanks; a double-quoted run is one token with the quotes removed and no
-// escapes processed. Single quotes are not special at this level (lib/parser.c alloc_strvec_r()).
-func Tokenize(text string) []string {
-	var toks []string
-	var b strings.Builder
-	inTok, inQuote := false, false
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case c == '"':
-			inQuote = !inQuote
-			inTok = true
-		case !inQuote && (c == ' ' || c == '\t'):
-			if inTok {
-				toks = append(toks, b.String())
-				b.Reset()
-				inTok = false
-			}
-		default:
-			b.WriteByte(c)
-			inTok = true
-		}
-	}
-	if inTok {
-		toks = append(toks, b.String())
-	}
-	return toks
+	return dir
 }
