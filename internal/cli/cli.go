@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
 )
 
 // Env is what a run needs from its surroundings.
@@ -39,7 +41,7 @@ const (
 func Run(args []string, env Env) int {
 	idFn := env.ConfigID
 	if idFn == nil {
-		idFn = defaultConfigID
+		idFn = syntax.DefaultConfigID
 	}
 	opts, err := Parse(args, idFn())
 	if err != nil {

@@ -134,14 +134,18 @@ func (d *dumper) fields(v reflect.Value, o *Value) {
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
 		fv := v.Field(i)
-		if !sf.IsExported() || sf.Tag.Get("dump") == "-" || sf.Type.Name() == "Pos" {
+		if sf.Tag.Get("dump") == "-" || sf.Type.Name() == "Pos" {
 			continue
 		}
+		// An embedded struct's exported fields are promoted even when its type is unexported.
 		if sf.Anonymous && sf.Type.Kind() == reflect.Struct {
 			if _, ok := viaMethod(fv); !ok {
 				d.fields(fv, o)
 				continue
 			}
+		}
+		if !sf.IsExported() {
+			continue
 		}
 		if fv.IsZero() {
 			continue

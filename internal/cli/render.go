@@ -61,9 +61,10 @@ func fieldLines(name string, v *Value) []string {
 	return out
 }
 
-// quoteText quotes s when printing it bare would be ambiguous.
+// quoteText quotes s when printing it bare would be ambiguous: empty, with blanks, quotes or
+// backslashes, or looking like a list item or a field name. "eth0:vip" and IPv6 addresses stay bare.
 func quoteText(s string) string {
-	if s == "" || strings.ContainsAny(s, " \t\n\"\\:#") || strings.HasPrefix(s, "- ") {
+	if s == "" || strings.ContainsAny(s, " \t\n\"\\") || strings.HasPrefix(s, "- ") || strings.HasSuffix(s, ":") {
 		return strconv.Quote(s)
 	}
 	return s
