@@ -76,11 +76,11 @@ func testModelValue() *testModel {
 			{Prefix: netip.MustParsePrefix("203.0.113.10/32"), Dev: "eth0", Label: "eth0:vip"},
 			{Prefix: netip.MustParsePrefix("2001:db8::10/64")},
 		},
-		Peers:   []netip.Addr{netip.MustParseAddr("198.51.100.2"), netip.MustParseAddr("198.51.100.3")},
-		Weights: map[string]int{"chk_b": -20, "chk_a": 10},
-		Auth:    []byte{0xde, 0xad},
-		Group:   g,
-		Pos:     Pos{File: "x.conf"},
+		Peers:    []netip.Addr{netip.MustParseAddr("198.51.100.2"), netip.MustParseAddr("198.51.100.3")},
+		Weights:  map[string]int{"chk_b": -20, "chk_a": 10},
+		Auth:     []byte{0xde, 0xad},
+		Group:    g,
+		Pos:      Pos{File: "x.conf"},
 		Internal: "hidden", unexposed: 1,
 	}
 	vi2 := &testInstance{Name: "VI 2", Priority: 0}
