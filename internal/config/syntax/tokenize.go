@@ -56,7 +56,8 @@ var ErrTrailingEscape = errors.New("missing character after '\\' at end")
 // alloc_strvec_quoted_escaped()). It is shell-like:
 //
 //   - blanks separate words; a word may mix quoted and unquoted parts (`a"b c"d` is "ab cd");
-//   - '…' and "…" quote, and the quotes are removed; "" or '' is an empty word;
+//   - '…' and "…" quote, and the quotes are removed; a pair of quotes with nothing
+//     between them is an empty word;
 //   - a backslash escapes inside and outside quotes: \a \b \E(ESC) \f \n \r \t \v, \nnn (one to
 //     three octal digits), \xHH (one or two hex digits, keepalived 2.3.2 and later), \cC (control
 //     character C&0x1f), and \C for any other C is C itself (so \\ \" \' \ are literal).
