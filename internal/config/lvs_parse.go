@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -277,11 +278,16 @@ func (p *parser) vsBlock(n *syntax.Node) {
 	switch what {
 	case "fwmark":
 		vs.Kind = VSByFwmark
-		v, ok := p.u32(n, 2, 1, math.MaxUint32)
+		s, ok := p.arg(n, 2)
 		if !ok {
 			return
 		}
-		vs.Fwmark = v
+		v, err := strconv.ParseUint(s, 10, 32)
+		if err != nil || v == 0 {
+			p.errorf(n, "'virtual_server fwmark' expects a mark in [1, 4294967295], found '%s'", s)
+			return
+		}
+		vs.Fwmark = uint32(v)
 	case "group":
 		vs.Kind = VSByGroup
 		g, ok := p.arg(n, 2)

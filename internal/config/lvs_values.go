@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -25,55 +24,9 @@ func (s Setting[T]) Or(def T) T {
 // set stores v and marks the setting as given.
 func (s *Setting[T]) set(v T) { s.Value, s.Set = v, true }
 
-// lvsSplitQuoted splits a raw line shell-like: blanks separate words, '…' and "…" group them and a
-// backslash outside single quotes escapes the next character. It is a local stand-in for
-// syntax.SplitQuoted (keepalived's install_keyword_quoted re-parse, reference §1c.2).
-func lvsSplitQuoted(s string) ([]string, error) {
-	var out []string
-	var b strings.Builder
-	inWord := false
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote == '\'':
-			if c == '\'' {
-				quote = 0
-				continue
-			}
-			b.WriteByte(c)
-		case c == '\\' && i+1 < len(s):
-			i++
-			b.WriteByte(s[i])
-			inWord = true
-		case quote == '"':
-			if c == '"' {
-				quote = 0
-				continue
-			}
-			b.WriteByte(c)
-		case c == '\'' || c == '"':
-			quote = c
-			inWord = true
-		case c == ' ' || c == '\t':
-			if inWord {
-				out = append(out, b.String())
-				b.Reset()
-				inWord = false
-			}
-		default:
-			b.WriteByte(c)
-			inWord = true
-		}
-	}
-	if quote != 0 {
-		return out, fmt.Errorf("unterminated %c quote", quote)
-	}
-	if inWord {
-		out = append(out, b.String())
-	}
-	return out, nil
-}
+// lvsSplitQuoted splits a raw line shell-like, as keepalived's install_keyword_quoted re-parse does
+// (reference §1c.2, §1a.8.2).
+func lvsSplitQuoted(s string) ([]string, error) { return syntax.SplitQuoted(s) }
 
 // quotedArgs re-parses n's raw line with shell-like quoting and returns the words after the keyword.
 func (p *parser) quotedArgs(n *syntax.Node) ([]string, bool) {
@@ -97,7 +50,11 @@ func (p *parser) checkScript(n *syntax.Node) *CheckScript {
 		return nil
 	}
 	args, err := lvsSplitQuoted(words[0])
-	if err != nil || len(args) == 0 {
+	if err != nil {
+		p.errorf(n, "'%s': %v", n.Keyword(), err)
+		return nil
+	}
+	if len(args) == 0 {
 		p.errorf(n, "'%s' expects a command, found '%s'", n.Keyword(), words[0])
 		return nil
 	}
