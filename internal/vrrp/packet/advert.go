@@ -133,7 +133,7 @@ func (a *Advert) AppendMarshal(b []byte, fam Family) ([]byte, error) {
 		case fam == IPv4 && ad.Is4():
 			v := ad.As4()
 			b = append(b, v[:]...)
-		case fam == IPv6 && ad.Is6() && !ad.Is4In6():
+		case fam == IPv6 && ad.Is6():
 			v := ad.As16()
 			b = append(b, v[:]...)
 		default:
