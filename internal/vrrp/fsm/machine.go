@@ -154,9 +154,8 @@ func (m *Machine) onStart(now time.Time, out []Action) []Action {
 	if m.state != StateInit && m.state != StateStop {
 		return out
 	}
-	if m.state == StateStop {
-		m.state = StateInit
-	}
+	// After STOP the machine stays in STOP until it really starts, so that every
+	// StateChanged's From is the state the engine last saw.
 	if m.cfg.StartupDelay > 0 && !m.inStartupDelay {
 		// vrrp_startup_delay: stay in INIT and discard adverts until the timer fires.
 		m.inStartupDelay = true
