@@ -32,7 +32,7 @@ type Advert struct {
 	// centiseconds for v3 (12 bits). See AdvertInterval.
 	AdverInt uint16
 	// Reserved is the 4-bit reserved field of v3: sent as 0, ignored on receive
-	// (RFC 9568 §5.2.5, keepalived masks it with 0x0FFF).
+	// (RFC 9568 §5.2.6, keepalived masks it with 0x0FFF).
 	Reserved uint8
 	// Checksum is the checksum field as found on the wire or to be written verbatim
 	// by AppendMarshal; AppendIPv4Advert and AppendIPv6Advert compute it.
