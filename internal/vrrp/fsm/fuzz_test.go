@@ -10,7 +10,8 @@ import (
 // event sequence decoded from the input, checking invariants after every event:
 // transitions chain (From is the previous state), timers are never armed in the past, a member
 // holds its addresses exactly when it is MASTER, priority-0 adverts come only from a master
-// that is leaving, and the effective priority stays in 1-255.
+// that is leaving, the effective priority stays in 1-255, and every state that waits for a
+// timer (BACKUP, MASTER, startup delay, duplicate owner) has that timer armed.
 func FuzzMachine(f *testing.F) {
 	f.Add([]byte{0, 0, 1, 0, 3, 0, 3, 1, 2, 0, 200, 5, 1})
 	f.Add([]byte{1, 0, 0, 3, 0, 2, 1, 255, 4, 8, 5, 8, 6, 0})
@@ -107,6 +108,18 @@ func FuzzMachine(f *testing.F) {
 				}
 				if mm.Priority() == 0 {
 					t.Fatalf("member %d: priority 0", i)
+				}
+				// Liveness: a state that waits for a timer has it armed.
+				armed := func(tm Timer) bool { return mm.armed&(1<<tm) != 0 }
+				switch {
+				case states[i] == StateBackup && !armed(TimerMasterDown) && !mm.wantMaster:
+					t.Fatalf("member %d: BACKUP without a master-down timer", i)
+				case states[i] == StateMaster && !armed(TimerAdvert):
+					t.Fatalf("member %d: MASTER without an advert timer", i)
+				case mm.rogue != rogueNone && !armed(TimerRogue):
+					t.Fatalf("member %d: duplicate-owner stage %d without its timer", i, mm.rogue)
+				case mm.inStartupDelay && !armed(TimerStartup):
+					t.Fatalf("member %d: startup delay without its timer", i)
 				}
 			}
 			if s := g.State(); s == StateMaster && (states[0] != StateMaster || states[1] != StateMaster) {

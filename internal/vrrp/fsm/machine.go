@@ -215,6 +215,7 @@ func (m *Machine) onShutdown(out []Action) []Action {
 	if wasMaster {
 		out = append(out, Action{Kind: ActRemoveAddresses})
 	}
+	out = m.clearRogue(out)
 	m.reset()
 	return m.setState(out, StateStop, ReasonShutdown)
 }
@@ -332,6 +333,7 @@ func (m *Machine) reconcileFault(now time.Time, out []Action, reason Reason) []A
 			out = m.leaveMaster(out, true, reason)
 		}
 		out = m.stopAll(out)
+		out = m.clearRogue(out)
 		m.preempt = preemptIdle
 		m.wantMaster = false
 		return m.setState(out, StateFault, reason)

@@ -51,3 +51,16 @@ func (m *Machine) onRogueTimer(now time.Time, out []Action) []Action {
 	}
 	return out
 }
+
+// clearRogue ends duplicate-owner handling when the machine stops its timers (FAULT, STOP):
+// without the rogue timer a demotion could never be lifted, and a stopped router is no
+// longer in conflict.
+func (m *Machine) clearRogue(out []Action) []Action {
+	was := m.rogue
+	m.rogue = rogueNone
+	if was != rogueDemoted {
+		return out
+	}
+	m.effPrio = OwnerPriority
+	return append(out, Action{Kind: ActPriorityChanged, Priority: m.effPrio, Reason: ReasonDuplicateOwnerResolved})
+}
