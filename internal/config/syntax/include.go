@@ -159,12 +159,12 @@ func (p *parser) setIncludeCheck(pos Pos, opts []string) {
 		return
 	}
 	c := p.check
-	if o := opts[0]; o[0] != '+' && o[0] != '-' {
+	if o := opts[0]; o == "" || (o[0] != '+' && o[0] != '-') {
 		c = 0
 	}
 	for _, o := range opts {
 		op := byte(0)
-		if o[0] == '+' || o[0] == '-' {
+		if o != "" && (o[0] == '+' || o[0] == '-') {
 			op, o = o[0], o[1:]
 		}
 		bit, ok := includeCheckWords[o]

@@ -13,7 +13,7 @@ const (
 	// that refers to itself ($A=x${A}) reaches it.
 	maxSubstitutions = 1000
 	// maxExpandedLine is the longest logical line that parameter substitution may produce.
-	maxExpandedLine = 64 << 10
+	maxExpandedLine = 16 << 10
 )
 
 // definition is one $NAME=VALUE parameter. The value is stored as written and expanded when used
@@ -168,6 +168,12 @@ func (p *parser) expand(pos Pos, text string, allowMulti bool) (out string, chan
 			return "", false, false
 		}
 		text = text[:at] + value + text[ref.end:]
+		p.expanded += int64(len(text))
+		if p.expanded > int64(p.opts.MaxLines)*1024 {
+			p.errorf(pos, Error, "parameter expansion: expected at most %d bytes of expanded text in the whole configuration, found more; the rest is ignored", int64(p.opts.MaxLines)*1024)
+			p.stop()
+			return "", false, false
+		}
 		if len(text) > maxExpandedLine {
 			p.errorf(pos, Error, "parameter expansion: expected a line of at most %d bytes, found %d; line ignored", maxExpandedLine, len(text))
 			return "", false, false

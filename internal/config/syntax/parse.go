@@ -55,6 +55,9 @@ type parser struct {
 	// check holds the include_check flags in force for the file being read.
 	check includeCheck
 	lines int
+	// expanded counts the bytes built by parameter substitution, bounded by MaxLines*1024 (the
+	// size of keepalived's line buffer) so that a runaway expansion cannot take unbounded time.
+	expanded int64
 	// stopped is set once the line limit is hit; nothing more is read.
 	stopped bool
 }
