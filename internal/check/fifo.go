@@ -40,7 +40,9 @@ func FormatRS(ap netip.AddrPort, proto string) string { return FormatTrio(ap, pr
 
 // FIFOLineRS is the LVS FIFO line for a real-server transition (§1a.8.1):
 // "RS <rs> <vs> UP|DOWN\n".
-func FIFOLineRS(rs, vs string, up bool) string { return "RS " + rs + " " + vs + " " + upDown(up) + "\n" }
+func FIFOLineRS(rs, vs string, up bool) string {
+	return "RS " + rs + " " + vs + " " + upDown(up) + "\n"
+}
 
 // FIFOLineVS is the LVS FIFO line for a virtual-server quorum transition:
 // "VS <vs> UP|DOWN\n".
