@@ -182,7 +182,7 @@ func (p *parser) instanceKeywords(v *Instance) keywords {
 		},
 		"smtp_alert":                p.hOptBool(&v.SMTPAlert),
 		"notify_priority_changes":   p.hBool(&v.NotifyPriorityChanges),
-		"lvs_sync_daemon_interface": p.deprecated("lvs_sync_daemon in global_defs", p.hStr(&v.LVSSyncDaemonIface)),
+		"lvs_sync_daemon_interface": p.deprecated("lvs_sync_daemon' in 'global_defs", p.hStr(&v.LVSSyncDaemonIface)),
 
 		"garp_master_delay":          p.hSecInt(0, 255, &v.GARPMasterDelay),
 		"garp_master_refresh":        p.hSecInt(0, 1<<31-1, &v.GARPMasterRefresh),
@@ -235,7 +235,7 @@ func (p *parser) srcAddr(n *syntax.Node, v *Instance, dst *netip.Addr) {
 func (p *parser) instanceVIPs(n *syntax.Node, v *Instance, excluded bool) {
 	for _, a := range p.vipBlock(n) {
 		if a.TrackGroup != "" {
-			p.errorf(n, "(%s) track_group is only valid for static addresses - ignoring it on %s", v.Name, a)
+			p.report(a.Pos, syntax.Error, "(%s) track_group is only valid for static addresses - ignoring it on %s", v.Name, a)
 			a.TrackGroup = ""
 		}
 		if excluded {
@@ -339,7 +339,7 @@ func (p *parser) authentication(n *syntax.Node, v *Instance) {
 
 // authHMAC parses the auth_hmac block.
 func (p *parser) authHMAC(n *syntax.Node, v *Instance) {
-	h := &AuthHMAC{TimeWindow: 60 * time.Second}
+	h := &AuthHMAC{TimeWindow: 60 * time.Second, ActiveKey: -1}
 	p.block(n, keywords{
 		"key": func(n *syntax.Node) {
 			var k HMACKey
@@ -406,6 +406,10 @@ func (p *parser) authHMAC(n *syntax.Node, v *Instance) {
 	if len(h.Keys) == 0 {
 		p.errorf(n, "(%s) auth_hmac has no key - ignoring", v.Name)
 		return
+	}
+	if h.ActiveKey < 0 {
+		// Without active_key the first key signs.
+		h.ActiveKey = h.Keys[0].ID
 	}
 	found := false
 	for _, k := range h.Keys {

@@ -1,0 +1,164 @@
+package config
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
+)
+
+// The shipped default config must give exactly keepalived 2.2.7's three errors (reference §1a.9).
+func TestShippedDefaultConfig(t *testing.T) {
+	b, err := os.ReadFile("testdata/vrrp/default.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, d := load(t, string(b))
+	checkDiags(t, d,
+		wantDiag{15, syntax.Error, "vrrp_garp_interval '0' is invalid"},
+		wantDiag{20, syntax.Error, "(VI_1) State MASTER must match being address owner"},
+		wantDiag{25, syntax.Error, "(VI_1) Strict mode does not support authentication"},
+	)
+	if d.ExitCode() != syntax.ExitErrors {
+		t.Errorf("exit code %d, want %d", d.ExitCode(), syntax.ExitErrors)
+	}
+	v := inst(t, cfg, "VI_1")
+	if v.State != StateBackup || v.AuthType != AuthNone || v.Accept || !v.OwnerIgnoreAdverts || !v.LowerPrioNoAdvert ||
+		v.GARPLowerPrioRepeat != 0 || cfg.Global.GARPInterval != 0 {
+		t.Errorf("strict fix-ups not applied: %+v", v)
+	}
+}
+
+func TestStrictFixups(t *testing.T) {
+	tests := []struct {
+		name  string
+		body  string
+		check func(*testing.T, *Instance)
+		diags []wantDiag
+	}{
+		{"no VIPs", " strict_mode\n no_virtual_ipaddress", func(t *testing.T, v *Instance) {
+			if v.NoVirtualIPAddress {
+				t.Error("no_virtual_ipaddress must be cleared")
+			}
+		}, []wantDiag{{1, syntax.Error, "(VI_1) No VIP specified; at least one is required"}}},
+		{"preempt_delay reset", " strict_mode\n preempt_delay 10\n virtual_ipaddress {\n  198.51.100.1\n }", func(t *testing.T, v *Instance) {
+			if v.PreemptDelay != 0 {
+				t.Error("preempt_delay kept")
+			}
+		}, []wantDiag{{5, syntax.Error, "preempt_delay is not supported in strict mode"}}},
+		{"down_timer_adverts reset", " strict_mode\n down_timer_adverts 5\n virtual_ipaddress {\n  198.51.100.1\n }", func(t *testing.T, v *Instance) {
+			if v.DownTimerAdverts != 3 {
+				t.Error("down_timer_adverts kept")
+			}
+		}, []wantDiag{{5, syntax.Error, "down_timer_adverts is not supported in strict mode - using 3"}}},
+		{"accept refused with v2", " strict_mode\n accept\n virtual_ipaddress {\n  198.51.100.1\n }", func(t *testing.T, v *Instance) {
+			if v.Accept {
+				t.Error("accept kept")
+			}
+		}, []wantDiag{{5, syntax.Error, "accept mode is not supported with VRRPv2 in strict mode"}}},
+		{"accept default for owner", " strict_mode\n priority 255\n virtual_ipaddress {\n  198.51.100.1\n }", func(t *testing.T, v *Instance) {
+			if !v.Accept || v.State != StateMaster {
+				t.Errorf("owner accept %v state %s", v.Accept, v.State)
+			}
+		}, nil},
+		{"higher_prio_send_advert and vmac_xmit_base", " strict_mode\n higher_prio_send_advert\n vmac_xmit_base\n use_vmac 02:00:5e:00:01:01\n virtual_ipaddress {\n  198.51.100.1\n }", func(t *testing.T, v *Instance) {
+			if v.HigherPrioSendAdvert || v.VMACXmitBase || v.VMAC.MAC != nil {
+				t.Errorf("strict overrides not applied: %+v", v)
+			}
+		}, []wantDiag{
+			{5, syntax.Error, "higher_prio_send_advert is not supported in strict mode"},
+			{6, syntax.Error, "vmac_xmit_base is not supported in strict mode"},
+			{7, syntax.Error, "a use_vmac MAC address is not supported in strict mode"},
+		}},
+		{"ipv6 forces v3 and link-local first VIP", " strict_mode\n version 2\n virtual_ipaddress {\n  2001:db8::1\n }", func(t *testing.T, v *Instance) {
+			if v.Version != 3 {
+				t.Errorf("version %d", v.Version)
+			}
+		}, []wantDiag{
+			{5, syntax.Error, "VRRPv2 over IPv6 is not allowed in strict mode - using version 3"},
+			{7, syntax.Error, "the first IPv6 VIP 2001:db8::1 must be link-local in strict mode"},
+		}},
+		{"auth_hmac forced to enforce", " strict_mode\n auth_hmac {\n  key 1 secret\n  mode permissive\n }\n virtual_ipaddress {\n  198.51.100.1\n }", func(t *testing.T, v *Instance) {
+			if v.AuthHMAC.Mode != HMACEnforce {
+				t.Errorf("mode %s", v.AuthHMAC.Mode)
+			}
+		}, []wantDiag{{5, syntax.Error, "auth_hmac mode permissive is not allowed in strict mode - using enforce"}}},
+		{"garp lower prio zeroed", " strict_mode\n garp_lower_prio_repeat 3\n virtual_ipaddress {\n  198.51.100.1\n }", func(t *testing.T, v *Instance) {
+			if v.GARPLowerPrioRepeat != 0 || v.GARPLowerPrioDelay != 0 {
+				t.Errorf("lower prio %d %v", v.GARPLowerPrioRepeat, v.GARPLowerPrioDelay)
+			}
+		}, []wantDiag{{5, syntax.Error, "not supported in strict mode - using 0"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, d := load(t, vi(tc.body))
+			checkDiags(t, d, tc.diags...)
+			tc.check(t, inst(t, cfg, "VI_1"))
+		})
+	}
+}
+
+func TestStrictUnicastDropsInstance(t *testing.T) {
+	cfg, d := load(t, "global_defs {\n vrrp_strict\n}\n"+vi(" unicast_peer {\n  198.51.100.3\n }\n virtual_ipaddress {\n  198.51.100.1\n }"))
+	checkDiags(t, d, wantDiag{7, syntax.Error, "Unicast peers are not supported in strict mode - removing instance"})
+	if cfg.Instance("VI_1") != nil {
+		t.Error("instance kept")
+	}
+}
+
+func TestPreemptDelayRules(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want time.Duration
+		msg  string
+	}{
+		{"kept", " preempt_delay 2.5", 2500 * time.Millisecond, ""},
+		{"with nopreempt", " preempt_delay 5\n nopreempt", 0, "preempt_delay is incompatible with nopreempt"},
+		{"with master", " preempt_delay 5\n state MASTER\n priority 100", 0, "preempt_delay is incompatible with initial state MASTER"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, d := load(t, vi(tc.body+"\n virtual_ipaddress {\n  198.51.100.1\n }"))
+			var want []wantDiag
+			if tc.msg != "" {
+				want = append(want, wantDiag{4, syntax.Error, tc.msg})
+			}
+			checkDiags(t, d, want...)
+			if got := inst(t, cfg, "VI_1").PreemptDelay; got != tc.want {
+				t.Errorf("preempt_delay %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDuplicateVRID(t *testing.T) {
+	mk := func(name, iface, extra string) string {
+		return "vrrp_instance " + name + " {\n interface " + iface + "\n virtual_router_id 7\n" + extra + "\n virtual_ipaddress {\n  198.51.100.1\n }\n}\n"
+	}
+	peers := func(a string) string { return " unicast_src_ip 198.51.100.2\n unicast_peer {\n  " + a + "\n }" }
+	tests := []struct {
+		name     string
+		src      string
+		conflict bool
+	}{
+		{"same interface multicast", mk("A", "eth0", "") + mk("B", "eth0", ""), true},
+		{"different interfaces", mk("A", "eth0", "") + mk("B", "eth1", ""), false},
+		{"different mcast group", mk("A", "eth0", "") + mk("B", "eth0", " mcast_dst_ip 224.0.0.99"), false},
+		{"unicast disjoint peers", mk("A", "eth0", peers("198.51.100.3")) + mk("B", "eth0", peers("198.51.100.4")), false},
+		{"unicast overlapping peers", mk("A", "eth0", peers("198.51.100.3")) + mk("B", "eth0", peers("198.51.100.3")), true},
+		{"unicast and multicast", mk("A", "eth0", peers("198.51.100.3")) + mk("B", "eth0", ""), true},
+		{"different family", mk("A", "eth0", "") + "vrrp_instance B {\n interface eth0\n virtual_router_id 7\n virtual_ipaddress {\n  fe80::1\n }\n}\n", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, d := load(t, tc.src)
+			var want []wantDiag
+			if tc.conflict {
+				want = append(want, wantDiag{0, syntax.Error, "(B) VRID 7 is already used by instance A on interface eth0"})
+			}
+			checkDiags(t, d, want...)
+		})
+	}
+}
