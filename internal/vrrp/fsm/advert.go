@@ -107,12 +107,19 @@ func (m *Machine) masterRx(ev *AdvertReceived, now time.Time, out []Action, yiel
 		out = append(out, Action{Kind: ActSendAdvert, Priority: m.effPrio, Reason: ReasonForcedElection})
 		out = m.arm(out, TimerAdvert, now.Add(m.cfg.AdvertInterval))
 	}
-	g := &m.cfg.GARP
-	if g.LowerPrioRepeat > 0 {
-		out = append(out, Action{Kind: ActGARP, Count: g.LowerPrioRepeat, Reason: ReasonGARPLowerPrio})
-		if g.LowerPrioDelay > 0 {
-			out = m.arm(out, TimerLowerPrioGARP, now.Add(g.LowerPrioDelay))
-		}
-	}
+	out = m.lowerPrioGARP(now, out)
 	return append(out, Action{Kind: ActNotifyRxLowerPriority, Peer: ev.From, Priority: ev.Priority})
+}
+
+// lowerPrioGARP sends the garp_lower_prio burst and schedules its repeat.
+func (m *Machine) lowerPrioGARP(now time.Time, out []Action) []Action {
+	g := &m.cfg.GARP
+	if g.LowerPrioRepeat == 0 {
+		return out
+	}
+	out = append(out, Action{Kind: ActGARP, Count: g.LowerPrioRepeat, Reason: ReasonGARPLowerPrio})
+	if g.LowerPrioDelay > 0 {
+		out = m.arm(out, TimerLowerPrioGARP, now.Add(g.LowerPrioDelay))
+	}
+	return out
 }

@@ -82,6 +82,15 @@ func (g *Group) Handle(i int, ev Event, now time.Time, out []Action) []Action {
 			}
 		}
 	}
+	// A lower-priority advert to one master member refreshes the ARP/ND caches for every master
+	// member: keepalived sends the garp_lower_prio burst for the whole group.
+	if m.state == StateMaster && hasGARP(out[start:], ReasonGARPLowerPrio) {
+		for j, mm := range g.members {
+			if j != i && mm.state == StateMaster {
+				out = g.tag(out, j, func(o []Action) []Action { return mm.lowerPrioGARP(now, o) })
+			}
+		}
+	}
 	// MASTER only when every member wants it (vrrp_sync_can_goto_master()).
 	pending, ready := false, true
 	for _, mm := range g.members {
@@ -147,4 +156,13 @@ func (g *Group) updateState(out []Action, start int) []Action {
 	from := g.state
 	g.state = to
 	return append(out, Action{Kind: ActGroupStateChanged, Member: -1, From: from, To: to, Reason: reason})
+}
+
+func hasGARP(acts []Action, r Reason) bool {
+	for _, a := range acts {
+		if a.Kind == ActGARP && a.Reason == r {
+			return true
+		}
+	}
+	return false
 }

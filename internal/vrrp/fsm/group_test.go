@@ -192,3 +192,26 @@ func TestGroupStopAndInit(t *testing.T) {
 		t.Errorf("all stopped: %v %v", g.State(), acts)
 	}
 }
+
+// keepalived sends the garp_lower_prio burst for every master member of the group.
+func TestGroupLowerPriorityGARPForAllMembers(t *testing.T) {
+	g := newGroup(t, 3, nil)
+	startAll(g)
+	down := at(3609375 * time.Microsecond)
+	for i := range 3 {
+		groupFire(g, i, TimerMasterDown, down)
+	}
+	acts := g.Handle(0, AdvertReceived{From: addrLow, Priority: 50}, at(4*time.Second), nil)
+	bursts := map[int]bool{}
+	for _, a := range acts {
+		if a.Kind == ActGARP && a.Reason == ReasonGARPLowerPrio {
+			bursts[a.Member] = true
+		}
+	}
+	if len(bursts) != 3 {
+		t.Errorf("lower-priority GARP bursts for members %v, want all 3", bursts)
+	}
+	if n, _ := find(acts, ActNotifyRxLowerPriority); n.Member != 0 {
+		t.Errorf("notify for member %d, want 0 only", n.Member)
+	}
+}
