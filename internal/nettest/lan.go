@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strings"
 	"testing"
+	"time"
 )
 
 // Host is a namespace attached to a LAN through a veth named "eth0".
@@ -56,6 +58,7 @@ func NewLAN(t testing.TB, n int) *LAN {
 		h.Ifindex = h.NS.Ifindex("eth0")
 		lan.Hosts = append(lan.Hosts, h)
 	}
+	waitReady(t, lan.Hosts...)
 	return lan
 }
 
@@ -77,6 +80,7 @@ func NewVethPair(t testing.TB) (a, b *Host) {
 		h.IP("link", "set", "eth0", "up")
 		h.Ifindex = h.NS.Ifindex("eth0")
 	}
+	waitReady(t, a, b)
 	return a, b
 }
 
@@ -101,4 +105,25 @@ func netInterfaceByName(name string) (int, error) {
 		return 0, err
 	}
 	return ifi.Index, nil
+}
+
+// waitReady polls (up to 5 s) until eth0 of every host is operationally up
+// and has its IPv6 link-local address: carrier changes are applied by the
+// kernel's deferred linkwatch work, so tests would otherwise race it.
+func waitReady(t testing.TB, hosts ...*Host) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for _, h := range hosts {
+		for {
+			state := h.IP("-br", "link", "show", "dev", h.Ifname)
+			ll := h.IP("-6", "addr", "show", "dev", h.Ifname, "scope", "link")
+			if strings.Contains(state, " UP ") && strings.Contains(ll, "fe80::") && !strings.Contains(ll, "tentative") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s %s not ready: %q %q", h.Name, h.Ifname, state, ll)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 }
