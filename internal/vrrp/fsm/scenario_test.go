@@ -25,7 +25,8 @@ var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 //	start | shutdown | advert from=ADDR prio=N [int=DUR] [mismatch] | fire TIMER [gen=N]
 //	prio N | fault REASON | clear REASON | show
 //
-// "fire TIMER" without gen fires the current generation, as the engine would.
+// "fire TIMER" without gen fires the current generation, as the engine would; firing before
+// the timer's deadline is a script error. "group n=N ..." scripts a sync group (runScenario).
 func TestScenarios(t *testing.T) {
 	files, err := filepath.Glob("testdata/scenarios/*.txt")
 	if err != nil || len(files) == 0 {
@@ -73,12 +74,20 @@ func lineDiff(want, got string) string {
 }
 
 // runScenario executes a script and returns it with freshly generated "> " lines.
+// "group n=N KEY=VALUE..." instead of "config" builds a sync group of N machines (VRIDs 1..N)
+// and events then name their member: "at TIME mI EVENT"; actions are prefixed with their member
+// ("m0", or "group" for the group's own transitions).
 func runScenario(script string) (string, error) {
+	type timerKey struct {
+		member int
+		timer  Timer
+	}
 	var (
 		out   strings.Builder
 		m     *Machine
+		g     *Group
 		acts  []Action
-		armAt = map[Timer]time.Time{} // latest ArmTimer per timer, to catch early fires
+		armAt = map[timerKey]time.Time{} // latest ArmTimer per timer, to catch early fires
 	)
 	sc := bufio.NewScanner(strings.NewReader(script))
 	n := 0
@@ -94,18 +103,45 @@ func runScenario(script string) (string, error) {
 			continue
 		}
 		f := strings.Fields(trim)
-		if f[0] == "config" {
+		switch f[0] {
+		case "config":
 			cfg, err := parseScenarioConfig(f[1:])
+			if err == nil {
+				m, err = New(cfg)
+			}
 			if err != nil {
 				return "", fmt.Errorf("line %d: %w", n, err)
 			}
-			if m, err = New(cfg); err != nil {
+			g = nil
+			clear(armAt)
+			continue
+		case "group":
+			if len(f) < 2 || !strings.HasPrefix(f[1], "n=") {
+				return "", fmt.Errorf("line %d: want group n=N", n)
+			}
+			size, err := strconv.Atoi(strings.TrimPrefix(f[1], "n="))
+			if err != nil {
 				return "", fmt.Errorf("line %d: %w", n, err)
 			}
+			cfg, err := parseScenarioConfig(f[2:])
+			if err != nil {
+				return "", fmt.Errorf("line %d: %w", n, err)
+			}
+			ms := make([]*Machine, size)
+			for i := range ms {
+				cfg.VRID = uint8(i + 1)
+				if ms[i], err = New(cfg); err != nil {
+					return "", fmt.Errorf("line %d: %w", n, err)
+				}
+			}
+			if g, err = NewGroup("G", ms...); err != nil {
+				return "", fmt.Errorf("line %d: %w", n, err)
+			}
+			m = nil
 			clear(armAt)
 			continue
 		}
-		if m == nil {
+		if m == nil && g == nil {
 			return "", fmt.Errorf("line %d: event before config", n)
 		}
 		if f[0] != "at" || len(f) < 3 {
@@ -116,24 +152,44 @@ func runScenario(script string) (string, error) {
 			return "", fmt.Errorf("line %d: %w", n, err)
 		}
 		now := epoch.Add(d)
-		if f[2] == "show" {
-			a, p := m.Master()
-			fmt.Fprintf(&out, "> now state=%s prio=%d master=%s/%d master_adver_int=%s\n", m.State(), m.Priority(), a, p, m.MasterAdverInterval())
+		f = f[2:]
+		member, target := 0, m
+		if g != nil {
+			idx, ok := strings.CutPrefix(f[0], "m")
+			if member, err = strconv.Atoi(idx); !ok || err != nil || member < 0 || member >= g.Len() || len(f) < 2 {
+				return "", fmt.Errorf("line %d: want \"at TIME mI EVENT\" in a group", n)
+			}
+			target, f = g.Member(member), f[1:]
+		}
+		if f[0] == "show" {
+			a, p := target.Master()
+			fmt.Fprintf(&out, "> now state=%s prio=%d master=%s/%d master_adver_int=%s\n", target.State(), target.Priority(), a, p, target.MasterAdverInterval())
 			continue
 		}
-		ev, err := parseScenarioEvent(m, f[2:])
+		ev, err := parseScenarioEvent(target, f)
 		if err != nil {
 			return "", fmt.Errorf("line %d: %w", n, err)
 		}
-		if tf, ok := ev.(TimerFired); ok && f[len(f)-1] == tf.Timer.String() && now.Before(armAt[tf.Timer]) {
-			return "", fmt.Errorf("line %d: %s fired at %v before its deadline %v", n, tf.Timer, d, armAt[tf.Timer].Sub(epoch))
+		if tf, ok := ev.(TimerFired); ok && f[len(f)-1] == tf.Timer.String() && now.Before(armAt[timerKey{member, tf.Timer}]) {
+			return "", fmt.Errorf("line %d: %s fired at %v before its deadline %v", n, tf.Timer, d, armAt[timerKey{member, tf.Timer}].Sub(epoch))
 		}
-		acts = m.Handle(ev, now, acts[:0])
+		if g != nil {
+			acts = g.Handle(member, ev, now, acts[:0])
+		} else {
+			acts = m.Handle(ev, now, acts[:0])
+		}
 		for _, a := range acts {
 			if a.Kind == ActArmTimer {
-				armAt[a.Timer] = a.At
+				armAt[timerKey{a.Member, a.Timer}] = a.At
 			}
-			out.WriteString("> " + a.Format(epoch) + "\n")
+			prefix := "> "
+			switch {
+			case g != nil && a.Member < 0:
+				prefix = "> "
+			case g != nil:
+				prefix = fmt.Sprintf("> m%d ", a.Member)
+			}
+			out.WriteString(prefix + a.Format(epoch) + "\n")
 		}
 	}
 	return out.String(), sc.Err()
