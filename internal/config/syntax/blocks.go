@@ -126,7 +126,7 @@ func (p *parser) blockArgs(pos Pos, text string, from int) (args, rest string, o
 				}
 				args = expanded
 			}
-			return args, strings.TrimLeft(text[i+1:], " \t"), true
+			return args, trimBlanksLeft(text[i+1:]), true
 		}
 	}
 	p.errorf(pos, Error, "%s: expected ')' to close the argument list, found the end of the line in %q", text[:4], text)
@@ -258,7 +258,7 @@ func (p *parser) parseLst(pos Pos, text string) *blockSource {
 func splitGroups(s string) ([][]string, bool) {
 	var groups [][]string
 	for {
-		s = strings.TrimLeft(s, " \t")
+		s = trimBlanksLeft(s)
 		if s == "" {
 			return groups, true
 		}
@@ -274,7 +274,7 @@ func splitGroups(s string) ([][]string, bool) {
 			g = append(g, strings.TrimSpace(v))
 		}
 		groups = append(groups, g)
-		s = strings.TrimLeft(s[end+1:], " \t")
+		s = trimBlanksLeft(s[end+1:])
 		if s == "" {
 			return groups, true
 		}

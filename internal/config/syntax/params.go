@@ -42,11 +42,11 @@ func (p *parser) tryDefine(text string) bool {
 		return false
 	}
 	name := text[1:i]
-	value := strings.TrimLeft(text[i+1:], " \t")
+	value := trimBlanksLeft(text[i+1:])
 	d := &definition{value: value}
 	if strings.HasSuffix(value, `\`) {
 		d.multiline = true
-		d.value = strings.TrimRight(value[:len(value)-1], " \t")
+		d.value = trimBlanksRight(value[:len(value)-1])
 		if d.value != "" {
 			d.value += "\n"
 		}
@@ -63,7 +63,7 @@ func (p *parser) collect(text string) {
 	d := p.collecting
 	more := strings.HasSuffix(text, `\`)
 	if more {
-		text = strings.TrimRight(text[:len(text)-1], " \t")
+		text = trimBlanksRight(text[:len(text)-1])
 		if text != "" {
 			text += "\n"
 		}

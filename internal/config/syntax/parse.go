@@ -222,7 +222,7 @@ func (p *parser) conditional(text string) (string, bool) {
 	if (rest[:sp] == p.opts.ConfigID && p.opts.ConfigID != "") == negate {
 		return "", false
 	}
-	return strings.TrimLeft(rest[sp:], " \t"), true
+	return trimBlanksLeft(rest[sp:]), true
 }
 
 // splitBraces ends the logical line at the first '{' or '}' outside double quotes and queues the
@@ -253,13 +253,18 @@ func (p *parser) splitBraces(pos Pos, text string) {
 	}
 	head, rest := text[:i], text[i:]
 	if i == 0 {
-		head, rest = text[:1], strings.TrimLeft(text[1:], " \t")
+		head, rest = text[:1], trimBlanksLeft(text[1:])
 	}
-	if rest != "" {
-		// keepalived re-reads the rest of the line through the whole pipeline.
-		p.push(&linesSource{pos: pos, rest: strings.TrimRight(rest, " \t")})
+	p.emit(pos, trimBlanksRight(head))
+	// keepalived re-reads the rest of the line through the whole pipeline. A lone brace would
+	// come straight back here, so it is placed at once (the common "name {" and "}" cases).
+	switch rest = trimBlanksRight(rest); rest {
+	case "":
+	case "{", "}":
+		p.emit(pos, rest)
+	default:
+		p.push(&linesSource{pos: pos, rest: rest})
 	}
-	p.emit(pos, strings.TrimRight(head, " \t"))
 }
 
 func (p *parser) emit(pos Pos, text string) {

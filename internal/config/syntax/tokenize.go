@@ -19,13 +19,17 @@ func isSpace(c byte) bool {
 // quotes are not special at this level. An unmatched '"' makes the rest of the line one token
 // (keepalived drops it after reporting "Unmatched quote"; the preprocessor reports the quote).
 func Tokenize(text string) []string {
-	var toks []string
+	// Most lines have a handful of tokens; one allocation covers them.
+	toks := make([]string, 0, 4)
 	i := 0
 	for {
 		for i < len(text) && isSpace(text[i]) {
 			i++
 		}
 		if i >= len(text) {
+			if len(toks) == 0 {
+				return nil
+			}
 			return toks
 		}
 		if text[i] == '"' {
