@@ -7,7 +7,7 @@ import (
 )
 
 // largeConfig generates a realistic large configuration: 3,000 virtual servers with 10 TCP-checked
-// real servers each, and 500 VRRP instances, about 110,000 lines.
+// real servers each, and 500 VRRP instances: 113,504 lines, 2.8 MB.
 func largeConfig() string {
 	var b strings.Builder
 	b.WriteString("! generated\nglobal_defs {\n    router_id bench # the router\n}\n")
@@ -28,19 +28,18 @@ func largeConfig() string {
 	for v := range 3000 {
 		fmt.Fprintf(&b, "virtual_server 198.51.%d.%d 80 {\n    delay_loop 6\n    lb_algo rr\n    lb_kind NAT\n    protocol TCP\n", v/250, v%250+1)
 		for r := range 10 {
-			fmt.Fprintf(&b, "    real_server 10.%d.%d.%d 80 {\n        weight 1\n        TCP_CHECK {\n            connect_timeout 3\n        }\n    }\n", v/250, v%250, r+1)
+			fmt.Fprintf(&b, "    real_server 10.%d.%d.%d 80 {\n        TCP_CHECK { connect_timeout 3 }\n    }\n", v/250, v%250, r+1)
 		}
 		b.WriteString("}\n")
 	}
 	return b.String()
 }
 
-// BenchmarkParse preprocesses the generated ~110,000-line configuration.
+// BenchmarkParse preprocesses the generated 113,504-line configuration.
 func BenchmarkParse(b *testing.B) {
 	src := largeConfig()
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
-	b.ReportMetric(float64(strings.Count(src, "\n")), "lines")
 	for b.Loop() {
 		nodes, diags := ParseString("bench.conf", src, Options{ConfigID: "main"})
 		if len(diags) != 0 || len(nodes) != 3501 {
