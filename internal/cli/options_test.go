@@ -103,6 +103,16 @@ func TestParseErrors(t *testing.T) {
 
 // TestOptionTable checks the table against itself: unique names, and every option bound in pflag.
 func TestOptionTable(t *testing.T) {
+	var working []string
+	for _, o := range options {
+		if o.status == supported {
+			working = append(working, o.long)
+		}
+	}
+	want := []string{"use-file", "dump-conf", "json", "all-config", "config-id", "signum", "config-test", "version", "help"}
+	if !reflect.DeepEqual(working, want) {
+		t.Errorf("supported options %q, want %q (update docs/cli.md when this changes)", working, want)
+	}
 	fs := newFlagSet(&Options{})
 	shorts := map[byte]bool{}
 	for _, o := range options {

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -100,7 +99,7 @@ func buildOurs(t *testing.T) string {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Skip("no go tool in PATH to build gokeepalived")
 	}
 	bin := filepath.Join(t.TempDir(), "gokeepalived")
 	cmd := exec.Command(goTool, "build", "-o", bin, "github.com/gokeepalived/gokeepalived/cmd/gokeepalived")
