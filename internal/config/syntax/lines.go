@@ -49,7 +49,7 @@ func (p *parser) cleanPhysical(pos Pos, raw string) (string, bool) {
 // unterminated reports an unbalanced '"' before the comment.
 func decomment(line string) (text string, unterminated bool) {
 	line = trimBlanksLeft(line)
-	if strings.IndexAny(line, "\"\\#!") < 0 {
+	if !strings.ContainsAny(line, "\"\\#!") {
 		return trimBlanksRight(line), false
 	}
 	var b []byte

@@ -6,9 +6,7 @@ import (
 	"strings"
 )
 
-// whitespace is keepalived's WHITE_SPACE_STR: the characters that separate tokens.
-const whitespace = " \t\f\n\r\v"
-
+// isSpace reports keepalived's WHITE_SPACE_STR characters, which separate tokens.
 func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\f' || c == '\n' || c == '\r' || c == '\v'
 }
