@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -112,7 +113,7 @@ vrrp_instance SIX {
 
 // startKeepalived runs keepalived in ns and stops it by PID at cleanup: TERM to
 // the parent (which stops its VRRP child), then KILL to both if still alive.
-func startKeepalived(t *testing.T, ns *nettest.NS, conf string) {
+func startKeepalived(t *testing.T, ns *nettest.NS, conf string) *syncBuf {
 	t.Helper()
 	bin, err := exec.LookPath("keepalived")
 	if err != nil {
@@ -124,10 +125,10 @@ func startKeepalived(t *testing.T, ns *nettest.NS, conf string) {
 		t.Fatal(err)
 	}
 	vpid := filepath.Join(dir, "vrrp.pid")
-	var out bytes.Buffer
+	out := &syncBuf{}
 	cmd := ns.Command(context.Background(), bin, "-n", "-l", "-D", "-P", "-f", cf,
 		"-p", filepath.Join(dir, "k.pid"), "-r", vpid)
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -152,6 +153,25 @@ func startKeepalived(t *testing.T, ns *nettest.NS, conf string) {
 			t.Logf("keepalived output:\n%s", out.String())
 		}
 	})
+	return out
+}
+
+// syncBuf collects a process's output while the test reads it.
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // TestInteropKeepalived validates real keepalived adverts with Validate and
