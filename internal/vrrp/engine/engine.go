@@ -1,0 +1,408 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/config"
+	"github.com/gokeepalived/gokeepalived/internal/vrrp/fsm"
+	"github.com/gokeepalived/gokeepalived/internal/vrrp/packet"
+)
+
+// Options tunes an Engine.
+type Options struct {
+	// Logger receives the engine's logs; nil means slog.Default().
+	Logger *slog.Logger
+	// KeepAddressesOnStop leaves the addresses in place at shutdown (keepalived -V).
+	KeepAddressesOnStop bool
+	// OnTransition is called on the loop for every instance and sync-group state change. It
+	// must not block: it runs on the VRRP timing path.
+	OnTransition func(Transition)
+}
+
+// Transition is one state change of an instance or a sync group.
+type Transition struct {
+	// Name is the instance's or the group's name.
+	Name     string
+	Group    bool
+	From, To fsm.State
+	Reason   fsm.Reason
+	// Priority is the instance's effective priority (0 for groups, as keepalived reports it).
+	Priority uint8
+	At       time.Time
+}
+
+// Engine runs the VRRP instances of one configuration.
+type Engine struct {
+	opts Options
+	log  *slog.Logger
+	net  Network
+	cfg  *config.Config
+
+	units     []*unit
+	instances []*instance
+	byName    map[string]*instance
+	endpoints map[Endpoint]*endpoint
+
+	events chan func()
+	done   chan struct{}
+	out    []fsm.Action
+}
+
+// endpoint is one shared socket and the instances listening on it.
+type endpoint struct {
+	conn   Conn
+	byVRID map[uint8][]*instance
+}
+
+// New builds the runtime for every vrrp_instance and sync group of cfg. It touches no kernel
+// state; Run does.
+func New(cfg *config.Config, net Network, opts Options) (*Engine, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	e := &Engine{
+		opts: opts, log: opts.Logger, net: net, cfg: cfg,
+		byName:    map[string]*instance{},
+		endpoints: map[Endpoint]*endpoint{},
+		events:    make(chan func(), 1024),
+		done:      make(chan struct{}),
+	}
+	for _, c := range cfg.Instances {
+		in, err := newInstance(c, &cfg.Global)
+		if err != nil {
+			return nil, err
+		}
+		e.instances = append(e.instances, in)
+		e.byName[c.Name] = in
+	}
+	grouped := map[string]bool{}
+	for _, sg := range cfg.SyncGroups {
+		var members []*instance
+		for _, name := range sg.Members {
+			if in := e.byName[name]; in != nil {
+				members = append(members, in)
+			}
+		}
+		if len(members) == 0 {
+			continue
+		}
+		u := &unit{name: sg.Name, members: members}
+		for i, in := range members {
+			in.unit, in.member = u, i
+			grouped[in.cfg.Name] = true
+		}
+		e.units = append(e.units, u)
+	}
+	for _, in := range e.instances {
+		if !grouped[in.cfg.Name] {
+			u := &unit{name: in.cfg.Name, members: []*instance{in}}
+			in.unit = u
+			e.units = append(e.units, u)
+		}
+	}
+	return e, nil
+}
+
+// Run starts every instance and serves them until ctx is cancelled; then it shuts them down as
+// keepalived does on SIGTERM (priority-0 adverts from masters, addresses removed unless
+// KeepAddressesOnStop) and returns.
+func (e *Engine) Run(ctx context.Context) error {
+	defer close(e.done)
+	if err := e.start(); err != nil {
+		e.closeConns()
+		return err
+	}
+	workCtx, stopWorkers := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, in := range e.instances {
+		wg.Add(1)
+		go func() { defer wg.Done(); in.worker.run(workCtx) }()
+	}
+	if err := e.net.WatchLinks(func(name string) { e.post(func() { e.linkChanged(name) }) }); err != nil {
+		e.log.Warn("link monitoring unavailable; interface state changes will not be seen", "err", err)
+	}
+
+	now := time.Now()
+	for _, u := range e.units {
+		for i, in := range u.members {
+			e.log.Info(fmt.Sprintf("(%s) Entering BACKUP STATE (init)", in.cfg.Name), "instance", in.cfg.Name, "vrid", in.cfg.VRID, "iface", in.cfg.Interface)
+			e.dispatchAt(u, i, fsm.Start{}, now)
+			e.evaluateFaults(in, true)
+		}
+	}
+
+	for {
+		select {
+		case f := <-e.events:
+			f()
+		case <-ctx.Done():
+			e.shutdown()
+			for _, in := range e.instances {
+				in.worker.wait()
+			}
+			stopWorkers()
+			wg.Wait()
+			e.closeConns()
+			return nil
+		}
+	}
+}
+
+// start resolves interfaces, removes stale copies of the configured addresses (keepalived's
+// start-up cleanup, reference §1a.10) and opens the sockets.
+func (e *Engine) start() error {
+	for _, in := range e.instances {
+		c := in.cfg
+		in.worker = newAddrWorker(e.net, c.Name, in.addrs, e.log)
+		in.machineReady()
+		if err := e.net.SetAddresses(c.Name, in.addrs, false); err != nil {
+			e.log.Warn("start-up cleanup of configured addresses failed", "instance", c.Name, "err", err)
+		}
+		ifc, err := e.net.Interface(c.Interface)
+		if err == nil {
+			in.src, err = sourceAddress(c, ifc)
+		}
+		if err != nil {
+			e.log.Warn("instance starts in FAULT", "instance", c.Name, "iface", c.Interface, "err", err)
+		}
+		if in.ep.Unicast && !in.ep.Src.IsValid() {
+			in.ep.Src = in.src
+		}
+		ep, ok := e.endpoints[in.ep]
+		if !ok {
+			conn, err := e.net.Open(in.ep, e.receiver(in.ep))
+			if err != nil {
+				return fmt.Errorf("instance %s: open VRRP socket on %s: %w", c.Name, c.Interface, err)
+			}
+			ep = &endpoint{conn: conn, byVRID: map[uint8][]*instance{}}
+			e.endpoints[in.ep] = ep
+		}
+		in.conn = ep.conn
+		ep.byVRID[uint8(c.VRID)] = append(ep.byVRID[uint8(c.VRID)], in)
+	}
+	// Machines are created once every member of a unit is known.
+	for _, u := range e.units {
+		if err := e.buildMachines(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// machineReady is a hook for instance preparation that needs the worker; nothing yet.
+func (in *instance) machineReady() {}
+
+// buildMachines creates the state machines of u.
+func (e *Engine) buildMachines(u *unit) error {
+	ms := make([]*fsm.Machine, 0, len(u.members))
+	for _, in := range u.members {
+		m, err := fsm.New(fsmConfig(in.cfg, &e.cfg.Global, in.src))
+		if err != nil {
+			return fmt.Errorf("instance %s: %w", in.cfg.Name, err)
+		}
+		ms = append(ms, m)
+	}
+	if len(u.members) == 1 && u.name == u.members[0].cfg.Name {
+		u.machine = ms[0]
+		return nil
+	}
+	g, err := fsm.NewGroup(u.name, ms...)
+	if err != nil {
+		return fmt.Errorf("sync group %s: %w", u.name, err)
+	}
+	u.group = g
+	return nil
+}
+
+func (e *Engine) closeConns() {
+	for _, ep := range e.endpoints {
+		if err := ep.conn.Close(); err != nil {
+			e.log.Debug("closing VRRP socket", "err", err)
+		}
+	}
+}
+
+// post runs f on the loop. It drops f once the loop has ended.
+func (e *Engine) post(f func()) {
+	select {
+	case e.events <- f:
+	case <-e.done:
+	}
+}
+
+// receiver returns the callback for packets on ep.
+func (e *Engine) receiver(ep Endpoint) func(Packet) {
+	return func(p Packet) { e.post(func() { e.receive(ep, p) }) }
+}
+
+// errUnknownVRID is logged (at debug level) for packets of VRIDs nobody here runs.
+var errUnknownVRID = errors.New("no instance for this VRID")
+
+// receive validates p for the instance its VRID names and feeds it to the machine.
+func (e *Engine) receive(key Endpoint, p Packet) {
+	ep := e.endpoints[key]
+	vrid, ok := packet.PeekVRID(p.Data, key.Family)
+	if ep == nil || !ok {
+		return
+	}
+	cands := ep.byVRID[vrid]
+	if len(cands) == 0 {
+		e.log.Debug("VRRP packet ignored", "vrid", vrid, "from", p.Src, "err", errUnknownVRID)
+		return
+	}
+	in := cands[0]
+	if len(cands) > 1 { // duplicate VRIDs are allowed with unicast when the peer sets differ
+		for _, c := range cands {
+			for _, peer := range c.params.Peers {
+				if peer.Addr == p.Src {
+					in = c
+				}
+			}
+		}
+	}
+	in.rxMeta = packet.Meta{Src: p.Src, Dst: p.Dst, HopLimit: p.TTL}
+	res := packet.Validate(&in.params, p.Data, &in.rxMeta, &in.rx)
+	if !res.OK() {
+		if int(res.Drop) < len(in.stats.Drops) {
+			in.stats.Drops[res.Drop].Add(1)
+		}
+		e.log.Debug("VRRP packet dropped", "instance", in.cfg.Name, "vrid", vrid, "from", p.Src, "reason", res.Drop.String())
+		return
+	}
+	if res.OldUnicastChecksum && in.params.UnicastChecksum != packet.UnicastChecksumOld {
+		e.log.Info(fmt.Sprintf("(%s) Setting unicast VRRPv3 checksum to old version", in.cfg.Name), "instance", in.cfg.Name, "from", p.Src)
+		in.params.UnicastChecksum = packet.UnicastChecksumOld
+		in.send.UnicastChecksum = packet.UnicastChecksumOld
+	}
+	in.stats.AdvertsReceived.Add(1)
+	if in.rx.Priority == 0 {
+		in.stats.PriorityZeroRx.Add(1)
+	}
+	src := p.Src
+	if key.Family == packet.IPv4 && len(p.Data) >= 20 {
+		src = netip.AddrFrom4([4]byte(p.Data[12:16])) // the IP header is authoritative for IPv4
+	}
+	e.dispatch(in, fsm.AdvertReceived{
+		From: src, Priority: in.rx.Priority, Interval: in.rx.AdvertInterval(), AddrMismatch: res.VIPMismatch,
+	})
+}
+
+// dispatch feeds ev to in's unit now and carries out the actions.
+func (e *Engine) dispatch(in *instance, ev fsm.Event) {
+	e.dispatchAt(in.unit, in.member, ev, time.Now())
+}
+
+func (e *Engine) dispatchAt(u *unit, member int, ev fsm.Event, now time.Time) {
+	e.out = u.handle(member, ev, now, e.out[:0])
+	// execute may dispatch again (it does not today); copy to keep the slice safe.
+	acts := e.out
+	for _, a := range acts {
+		e.execute(u, a, now)
+	}
+}
+
+// execute carries out one action on the loop.
+func (e *Engine) execute(u *unit, a fsm.Action, now time.Time) {
+	if a.Kind == fsm.ActGroupStateChanged {
+		e.log.Info(fmt.Sprintf("(%s) Sync group entering %s state", u.name, a.To), "instance", u.name, "from", a.From.String(), "to", a.To.String(), "reason", a.Reason.String())
+		if e.opts.OnTransition != nil {
+			e.opts.OnTransition(Transition{Name: u.name, Group: true, From: a.From, To: a.To, Reason: a.Reason, At: now})
+		}
+		return
+	}
+	if a.Member < 0 || a.Member >= len(u.members) {
+		return
+	}
+	in := u.members[a.Member]
+	name := in.cfg.Name
+	switch a.Kind {
+	case fsm.ActSendAdvert:
+		if err := in.sendAdvert(a.Priority); err != nil {
+			e.log.Warn("cannot send advert", "instance", name, "vrid", in.cfg.VRID, "iface", in.cfg.Interface, "err", err)
+		}
+	case fsm.ActAddAddresses:
+		in.worker.want(true)
+	case fsm.ActRemoveAddresses:
+		in.worker.want(false)
+	case fsm.ActGARP:
+		in.worker.announce(a.Count)
+	case fsm.ActArmTimer:
+		e.arm(in, a.Timer, a.Gen, a.At, now)
+	case fsm.ActStopTimer:
+		if t := in.timers[a.Timer]; t != nil {
+			t.Stop()
+			delete(in.timers, a.Timer)
+		}
+	case fsm.ActStateChanged:
+		e.transition(in, a, now)
+	case fsm.ActNotifyRxLowerPriority:
+		e.log.Info(fmt.Sprintf("(%s) Received advert from %s with lower priority, ours %d, forcing new election", name, a.Peer, in.unit.machineOf(in.member).Priority()), "instance", name, "from", a.Peer)
+	case fsm.ActPriorityChanged:
+		e.log.Info(fmt.Sprintf("(%s) Changing effective priority to %d", name, a.Priority), "instance", name, "reason", a.Reason.String())
+	case fsm.ActAddrMismatch:
+		e.log.Debug(fmt.Sprintf("(%s) advertisement from %s lists other addresses than ours", name, a.Peer), "instance", name, "from", a.Peer)
+	case fsm.ActIgnoredAdvert:
+		e.log.Debug(fmt.Sprintf("(%s) advert from %s discarded", name, a.Peer), "instance", name, "from", a.Peer, "reason", a.Reason.String())
+	}
+}
+
+// transition logs a state change the way keepalived does and reports it.
+func (e *Engine) transition(in *instance, a fsm.Action, now time.Time) {
+	name := in.cfg.Name
+	switch a.To {
+	case fsm.StateMaster:
+		in.stats.BecomeMaster.Add(1)
+	case fsm.StateBackup, fsm.StateFault, fsm.StateStop:
+		if a.From == fsm.StateMaster {
+			in.stats.ReleaseMaster.Add(1)
+		}
+	}
+	prio := in.unit.machineOf(in.member).Priority()
+	e.log.Info(fmt.Sprintf("(%s) Entering %s STATE", name, a.To), "instance", name, "vrid", in.cfg.VRID,
+		"from", a.From.String(), "to", a.To.String(), "reason", a.Reason.String(), "priority", prio)
+	if e.opts.OnTransition != nil {
+		e.opts.OnTransition(Transition{Name: name, From: a.From, To: a.To, Reason: a.Reason, Priority: prio, At: now})
+	}
+}
+
+// arm (re)arms one of in's timers; when it fires, the loop feeds TimerFired with its generation,
+// so a fire that raced with a re-arm is recognised as stale by the machine.
+func (e *Engine) arm(in *instance, t fsm.Timer, gen uint64, at, now time.Time) {
+	if old := in.timers[t]; old != nil {
+		old.Stop()
+	}
+	in.timers[t] = time.AfterFunc(at.Sub(now), func() {
+		e.post(func() { e.dispatch(in, fsm.TimerFired{Timer: t, Gen: gen}) })
+	})
+}
+
+// shutdown stops every unit: masters send priority 0 and, unless told to keep them, remove their
+// addresses.
+func (e *Engine) shutdown() {
+	now := time.Now()
+	for _, u := range e.units {
+		for i := range u.members {
+			e.out = u.handle(i, fsm.Shutdown{}, now, e.out[:0])
+			for _, a := range e.out {
+				if a.Kind == fsm.ActRemoveAddresses && e.opts.KeepAddressesOnStop {
+					continue
+				}
+				if a.Kind == fsm.ActArmTimer {
+					continue
+				}
+				e.execute(u, a, now)
+			}
+		}
+	}
+	for _, in := range e.instances {
+		for _, t := range in.timers {
+			t.Stop()
+		}
+	}
+}

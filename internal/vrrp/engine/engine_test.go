@@ -1,0 +1,206 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/config"
+)
+
+func instanceConf(prio int, extra string) string {
+	return fmt.Sprintf(`vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority %d
+    advert_int 1
+    %s
+    virtual_ipaddress {
+        198.51.100.100/24
+    }
+}
+`, prio, extra)
+}
+
+func load(t *testing.T, text string) *config.Config {
+	t.Helper()
+	cfg, diags := config.LoadString("test.conf", text, config.LoadOptions{})
+	if diags.ExitCode() != 0 {
+		t.Fatalf("config: %s", diags)
+	}
+	return cfg
+}
+
+// router runs one engine on a fake node until stopped.
+type router struct {
+	net    *fakeNet
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func startRouter(t *testing.T, lan *fakeLAN, name, addr, conf string) *router {
+	t.Helper()
+	n := lan.node(name, addr)
+	e, err := New(load(t, conf), n, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &router{net: n, cancel: cancel, done: make(chan error, 1)}
+	go func() { r.done <- e.Run(ctx) }()
+	return r
+}
+
+func (r *router) stop(t *testing.T) {
+	t.Helper()
+	r.cancel()
+	if err := <-r.done; err != nil {
+		t.Errorf("engine %s: %v", r.net.name, err)
+	}
+}
+
+// waitInstalled advances fake time in small steps until owner's addresses are installed on n,
+// and returns when that happened.
+func waitInstalled(t *testing.T, n *fakeNet, limit time.Duration) time.Time {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		synctest.Wait()
+		if n.isInstalled("VI_1") {
+			n.mu.Lock()
+			at := n.changes[len(n.changes)-1].at
+			n.mu.Unlock()
+			return at
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatalf("%s: VIP not installed within %s", n.name, limit)
+	return time.Time{}
+}
+
+func lastAdvert(n *fakeNet) sentAdvert {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.sent[len(n.sent)-1]
+}
+
+// TestElectionAndCrashFailover: the higher priority wins; when it falls silent the backup takes
+// over exactly Master_Down_Interval = 3 × 1 s + (256-100)/256 s after the last advert
+// (RFC 3768 §6.1, keepalived's v2 skew).
+func TestElectionAndCrashFailover(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lan := &fakeLAN{}
+		a := startRouter(t, lan, "a", "198.51.100.1", instanceConf(150, ""))
+		b := startRouter(t, lan, "b", "198.51.100.2", instanceConf(100, ""))
+		waitInstalled(t, a.net, 10*time.Second)
+		time.Sleep(5 * time.Second)
+		synctest.Wait()
+		if b.net.isInstalled("VI_1") {
+			t.Fatal("backup installed the VIP while the master is alive")
+		}
+
+		a.net.setCut(true) // crash: no priority-0 advert
+		last := lastAdvert(a.net).at
+		at := waitInstalled(t, b.net, 10*time.Second)
+		want := 3*time.Second + (256-100)*time.Second/256
+		if got := at.Sub(last); got != want {
+			t.Errorf("takeover %s after the last advert, want master-down %s", got, want)
+		}
+		a.stop(t)
+		b.stop(t)
+	})
+}
+
+// TestCleanStopFailover: a stopping master sends priority 0 and the backup takes over after its
+// skew time only (RFC 3768 §6.4.2).
+func TestCleanStopFailover(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lan := &fakeLAN{}
+		a := startRouter(t, lan, "a", "198.51.100.1", instanceConf(150, ""))
+		b := startRouter(t, lan, "b", "198.51.100.2", instanceConf(100, ""))
+		waitInstalled(t, a.net, 10*time.Second)
+		time.Sleep(2 * time.Second)
+		synctest.Wait()
+
+		a.stop(t)
+		if a.net.isInstalled("VI_1") {
+			t.Error("stopped master kept its VIP")
+		}
+		if p := lastAdvert(a.net); p.prio != 0 {
+			t.Errorf("last advert of a stopping master has priority %d, want 0", p.prio)
+		}
+		stopAt := lastAdvert(a.net).at
+		at := waitInstalled(t, b.net, 5*time.Second)
+		if got, want := at.Sub(stopAt), (256-100)*time.Second/256; got != want {
+			t.Errorf("takeover %s after priority 0, want skew %s", got, want)
+		}
+		b.stop(t)
+	})
+}
+
+// TestPreemptionOnReturn: a returning higher-priority router takes the VIP back, and the old
+// master releases it.
+func TestPreemptionOnReturn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lan := &fakeLAN{}
+		b := startRouter(t, lan, "b", "198.51.100.2", instanceConf(100, ""))
+		waitInstalled(t, b.net, 10*time.Second)
+		a := startRouter(t, lan, "a", "198.51.100.1", instanceConf(150, ""))
+		waitInstalled(t, a.net, 10*time.Second)
+		synctest.Wait()
+		if b.net.isInstalled("VI_1") {
+			t.Error("old master kept the VIP after a higher priority took over")
+		}
+		a.stop(t)
+		b.stop(t)
+	})
+}
+
+// TestNopreempt: a higher-priority backup with nopreempt leaves the current master alone.
+func TestNopreempt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lan := &fakeLAN{}
+		b := startRouter(t, lan, "b", "198.51.100.2", instanceConf(100, "nopreempt"))
+		waitInstalled(t, b.net, 10*time.Second)
+		a := startRouter(t, lan, "a", "198.51.100.1", instanceConf(150, "nopreempt"))
+		time.Sleep(20 * time.Second)
+		synctest.Wait()
+		if a.net.isInstalled("VI_1") || !b.net.isInstalled("VI_1") {
+			t.Errorf("nopreempt: a installed=%v b installed=%v, want only b", a.net.isInstalled("VI_1"), b.net.isInstalled("VI_1"))
+		}
+		a.stop(t)
+		b.stop(t)
+	})
+}
+
+// TestLinkDownFault: the master's interface going down puts it in FAULT (addresses removed) and
+// the backup takes over; link up brings it back as master by preemption.
+func TestLinkDownFault(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lan := &fakeLAN{}
+		a := startRouter(t, lan, "a", "198.51.100.1", instanceConf(150, ""))
+		b := startRouter(t, lan, "b", "198.51.100.2", instanceConf(100, ""))
+		waitInstalled(t, a.net, 10*time.Second)
+		a.net.setCut(true)
+		a.net.setLink(false)
+		synctest.Wait()
+		if a.net.isInstalled("VI_1") {
+			t.Error("faulted master kept its VIP")
+		}
+		waitInstalled(t, b.net, 10*time.Second)
+		a.net.setCut(false)
+		a.net.setLink(true)
+		waitInstalled(t, a.net, 10*time.Second)
+		synctest.Wait()
+		if b.net.isInstalled("VI_1") {
+			t.Error("backup kept the VIP after the master came back")
+		}
+		a.stop(t)
+		b.stop(t)
+	})
+}

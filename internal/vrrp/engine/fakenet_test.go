@@ -1,0 +1,160 @@
+package engine
+
+import (
+	"errors"
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// fakeLAN connects fake networks: every advert sent by one node reaches the endpoints of the
+// same family on every other node that is not cut off.
+type fakeLAN struct {
+	mu    sync.Mutex
+	nodes []*fakeNet
+}
+
+func (l *fakeLAN) node(name, addr string) *fakeNet {
+	n := &fakeNet{
+		lan: l, name: name,
+		ifc:   Interface{Name: "eth0", Index: 2, MAC: net.HardwareAddr{2, 0, 0, 0, 0, byte(len(l.nodes) + 1)}, Up: true, Addr4: netip.MustParseAddr(addr)},
+		recvs: map[Endpoint]func(Packet){}, installed: map[string]bool{},
+	}
+	l.mu.Lock()
+	l.nodes = append(l.nodes, n)
+	l.mu.Unlock()
+	return n
+}
+
+// fakeNet is one node's view of the fake LAN; it records what the engine asked of the kernel.
+type fakeNet struct {
+	lan  *fakeLAN
+	name string
+	ifc  Interface
+
+	mu        sync.Mutex
+	recvs     map[Endpoint]func(Packet)
+	installed map[string]bool
+	changes   []addrChange
+	garps     int
+	cut       bool // a crashed node: sends and receives nothing
+	sent      []sentAdvert
+	linkFn    func(string)
+}
+
+type addrChange struct {
+	owner     string
+	installed bool
+	at        time.Time
+}
+
+type sentAdvert struct {
+	at   time.Time
+	prio uint8
+}
+
+func (n *fakeNet) Interface(name string) (Interface, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if name != n.ifc.Name {
+		return Interface{}, errors.New("no such interface")
+	}
+	return n.ifc, nil
+}
+
+func (n *fakeNet) Open(ep Endpoint, recv func(Packet)) (Conn, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.recvs[ep] = recv
+	return &fakeConn{n: n, ep: ep}, nil
+}
+
+func (n *fakeNet) SetAddresses(owner string, set AddressSet, installed bool) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.installed[owner] != installed {
+		n.changes = append(n.changes, addrChange{owner, installed, time.Now()})
+	}
+	n.installed[owner] = installed
+	return nil
+}
+
+func (n *fakeNet) Announce(set AddressSet, count int) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.garps += count * len(set.Addrs)
+	return nil
+}
+
+func (n *fakeNet) WatchLinks(fn func(string)) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.linkFn = fn
+	return nil
+}
+
+func (n *fakeNet) isInstalled(owner string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.installed[owner]
+}
+
+func (n *fakeNet) setCut(cut bool) {
+	n.mu.Lock()
+	n.cut = cut
+	n.mu.Unlock()
+}
+
+// setLink flips the interface and tells the engine, as the netlink monitor would.
+func (n *fakeNet) setLink(up bool) {
+	n.mu.Lock()
+	n.ifc.Up = up
+	fn := n.linkFn
+	n.mu.Unlock()
+	if fn != nil {
+		fn(n.ifc.Name)
+	}
+}
+
+type fakeConn struct {
+	n  *fakeNet
+	ep Endpoint
+}
+
+func (c *fakeConn) Send(dst netip.Addr, ttl int, data []byte) error {
+	c.n.mu.Lock()
+	cut := c.n.cut
+	if !cut && len(data) > 22 {
+		c.n.sent = append(c.n.sent, sentAdvert{at: time.Now(), prio: data[22]})
+	}
+	src := c.n.ifc.Addr4
+	c.n.mu.Unlock()
+	if cut {
+		return nil
+	}
+	c.n.lan.mu.Lock()
+	nodes := append([]*fakeNet(nil), c.n.lan.nodes...)
+	c.n.lan.mu.Unlock()
+	for _, o := range nodes {
+		if o == c.n {
+			continue
+		}
+		o.mu.Lock()
+		var recvs []func(Packet)
+		if !o.cut {
+			for ep, r := range o.recvs {
+				if ep.Family == c.ep.Family {
+					recvs = append(recvs, r)
+				}
+			}
+		}
+		o.mu.Unlock()
+		for _, r := range recvs {
+			r(Packet{Src: src, Dst: dst, TTL: ttl, Data: append([]byte(nil), data...)})
+		}
+	}
+	return nil
+}
+
+func (c *fakeConn) Close() error { return nil }
