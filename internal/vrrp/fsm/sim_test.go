@@ -10,7 +10,10 @@ import (
 	"time"
 )
 
-var simSeeds = flag.Int("sim.seeds", 500, "number of seeds TestSimulation runs")
+var (
+	simSeeds = flag.Int("sim.seeds", 500, "number of seeds TestSimulation runs")
+	simTrace = flag.Int("sim.trace", -1, "run only this seed and log every event and action")
+)
 
 // The simulation runs 2-5 routers on a LAN made of a discrete-event loop with a fake clock,
 // per-link delays and random loss, all drawn from one seeded source. Routers start, crash
@@ -23,6 +26,9 @@ var simSeeds = flag.Int("sim.seeds", 500, "number of seeds TestSimulation runs")
 //   - dual masters only in the window the protocol allows: until the loser hears the winner's
 //     advert (one link delay when lossless, a few lost adverts during the chaos phase);
 //   - a router holds its addresses exactly when it is MASTER.
+//
+// Seeds vary the version, intervals (mixed per router in v3), priorities (with ties), nopreempt,
+// preempt_delay, and an address owner with state MASTER.
 
 type simEventKind uint8
 
@@ -92,6 +98,7 @@ type sim struct {
 	now      time.Time
 	out      []Action
 
+	trace      bool
 	masters    int
 	dualSince  time.Time
 	dualBound  func(start time.Time) time.Duration
@@ -138,6 +145,11 @@ func (s *sim) updateDual() {
 // exec carries out router i's actions like a minimal engine.
 func (s *sim) exec(i int, acts []Action) {
 	r := s.routers[i]
+	if s.trace {
+		for _, a := range acts {
+			s.t.Logf("%v r%d %s", s.now.Sub(epoch), i, a.Format(epoch))
+		}
+	}
 	for _, a := range acts {
 		switch a.Kind {
 		case ActSendAdvert:
@@ -181,6 +193,9 @@ func (s *sim) step(e *simEvent) {
 	r := s.routers[e.to]
 	if e.kind != simOp && (!r.alive || e.inc != r.inc) {
 		return // the router crashed or restarted since
+	}
+	if s.trace {
+		s.t.Logf("%v r%d event kind=%d adv=%+v timer=%v op=%d prio=%d", s.now.Sub(epoch), e.to, e.kind, e.adv, e.tf, e.op, e.prio)
 	}
 	switch e.kind {
 	case simDeliver:
@@ -247,21 +262,43 @@ func runSim(t *testing.T, seed uint64) (simResult, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 	n := 2 + rng.IntN(4)
 	version := 2 + rng.IntN(2)
+	v3intervals := []time.Duration{100 * time.Millisecond, 500 * time.Millisecond, time.Second}
 	adv := time.Second
 	if version == 3 {
-		adv = []time.Duration{100 * time.Millisecond, 500 * time.Millisecond, time.Second}[rng.IntN(3)]
+		adv = v3intervals[rng.IntN(3)]
 	}
+	mixed := version == 3 && rng.IntN(3) == 0 // v3 backups adopt the master's interval
 	nopreempt := rng.IntN(5) == 0
-	s := &sim{t: t, rng: rng, loss: rng.Float64() * 0.05}
+	var preemptDelay time.Duration
+	if !nopreempt && rng.IntN(5) == 0 {
+		preemptDelay = 2 * adv
+	}
+	owner := rng.IntN(4) == 0 // router 0 is the address owner with state MASTER
+	s := &sim{t: t, rng: rng, loss: rng.Float64() * 0.05, trace: *simTrace >= 0}
 	ties := rng.IntN(3) == 0
+	maxAdv := adv
 	for i := range n {
 		p := uint8(1 + rng.IntN(254))
 		if ties {
 			p = uint8(100 + 50*rng.IntN(2))
 		}
-		cfg := Config{VRID: 1, Version: version, Priority: p, AdvertInterval: adv, Nopreempt: nopreempt,
-			LocalAddr: netip.AddrFrom4([4]byte{198, 51, 100, byte(1 + i)}), GARP: DefaultGARP()}
+		a := adv
+		if mixed {
+			a = v3intervals[rng.IntN(3)]
+			maxAdv = max(maxAdv, a)
+		}
+		cfg := Config{VRID: 1, Version: version, Priority: p, AdvertInterval: a, Nopreempt: nopreempt,
+			PreemptDelay: preemptDelay, LocalAddr: netip.AddrFrom4([4]byte{198, 51, 100, byte(1 + i)}), GARP: DefaultGARP()}
+		if owner && i == 0 {
+			cfg.Priority, cfg.WantMaster, cfg.PreemptDelay = OwnerPriority, true, 0
+		}
 		s.routers = append(s.routers, &simRouter{cfg: cfg})
+	}
+	adv = maxAdv
+	if s.trace {
+		for i, r := range s.routers {
+			t.Logf("r%d: %+v", i, r.cfg)
+		}
 	}
 	s.delay = make([][]time.Duration, n)
 	for i := range n {
@@ -296,6 +333,12 @@ func runSim(t *testing.T, seed uint64) (simResult, error) {
 	// largest skew (priority 1, i.e. under one advert interval) plus a few link delays.
 	mdi := masterDownInterval(version, 3, 1, adv)
 	bound := mdi + 4*s.maxDelay
+	if preemptDelay > 0 {
+		// The window opens with the first lower-priority advert, which may come from a router
+		// that itself took over one Master_Down_Interval after the disruption; after the window
+		// the higher backup still waits a Master_Down_Interval from the last accepted advert.
+		bound += preemptDelay + mdi + 2*s.maxDelay
+	}
 	s.dualBound = func(start time.Time) time.Duration {
 		if start.Before(s.lossEnd) {
 			return 5*adv + 2*s.maxDelay // lost adverts can delay the loser hearing the winner
@@ -351,6 +394,13 @@ func (s *sim) checkConverged(nopreempt bool) error {
 
 func TestSimulation(t *testing.T) {
 	worst := 0.0
+	if *simTrace >= 0 {
+		_, err := runSim(t, uint64(*simTrace))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
 	for seed := range uint64(*simSeeds) {
 		res, err := runSim(t, seed)
 		if err != nil {
