@@ -262,3 +262,10 @@ func FuzzNA(f *testing.F) {
 		}
 	})
 }
+
+// TestChecksumOddLength covers the RFC 1071 odd-byte padding of the internal sum.
+func TestChecksumOddLength(t *testing.T) {
+	if got := fold(sum([]byte{0x12, 0x34, 0x56})); got != 0x1234+0x5600 {
+		t.Errorf("sum %#04x, want %#04x", got, 0x1234+0x5600)
+	}
+}
