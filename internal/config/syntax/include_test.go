@@ -199,6 +199,14 @@ func TestIncludeRealFiles(t *testing.T) {
 		t.Errorf("${_PWD} = %q, want %q", got, dir)
 	}
 
+	// An executable main file is refused, as keepalived does.
+	if err := os.Chmod(main, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, diags = ParseFile(main, Options{}); diags.ExitCode() != ExitFatal || !strings.Contains(diags.String(), "expected a regular non-executable file") {
+		t.Errorf("executable main file: %s", diags)
+	}
+
 	// A missing main file is fatal.
 	_, diags = ParseFile(filepath.Join(dir, "missing.conf"), Options{})
 	if diags.ExitCode() != ExitFatal {

@@ -10,8 +10,10 @@ type Node struct {
 	Pos Pos
 	// Args are the line's tokens with double quotes removed; Args[0] is the keyword.
 	Args []string
-	// Raw is the logical line after comment removal and parameter expansion, before tokenising.
-	// Keywords that keepalived re-parses with shell-like quoting (script, notify*, misc_path, ...) use it.
+	// Raw is the logical line after comment removal, conditionals and parameter expansion, cut
+	// at the first '{' or '}' outside double quotes, before tokenising. Keywords that keepalived
+	// re-parses with shell-like quoting (script, notify*, misc_path, quorum_up/down) pass it to
+	// SplitQuoted.
 	Raw string
 	// HasBlock reports that a '{' followed the keyword (on the same line or the next one).
 	HasBlock bool

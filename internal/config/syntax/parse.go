@@ -19,6 +19,12 @@ import (
 // ParseFile reads and parses the configuration file at path, following its includes.
 func ParseFile(path string, opts Options) ([]*Node, Diagnostics) {
 	p := newParser(opts)
+	// keepalived refuses a configuration file that is not a regular non-executable file
+	// (lib/parser.c check_conf_file()).
+	if fi, err := p.opts.FS.Stat(path); err == nil && (!fi.Mode().IsRegular() || fi.Mode().Perm()&0o111 != 0) {
+		return nil, Diagnostics{{Pos: Pos{File: path}, Severity: Fatal,
+			Msg: fmt.Sprintf("cannot read configuration: expected a regular non-executable file, found mode %v", fi.Mode())}}
+	}
 	data, err := p.opts.FS.ReadFile(path)
 	if err != nil {
 		return nil, Diagnostics{{Pos: Pos{File: path}, Severity: Fatal,
