@@ -3,7 +3,6 @@ package config
 import (
 	"net/netip"
 	"strconv"
-	"strings"
 
 	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
 )
@@ -314,13 +313,4 @@ func familyOf(a netip.Addr) Family {
 		return FamilyIPv4
 	}
 	return FamilyIPv6
-}
-
-// joinAddrs formats addresses for messages.
-func joinAddrs(vs []VirtualAddr) string {
-	s := make([]string, len(vs))
-	for i, v := range vs {
-		s[i] = v.String()
-	}
-	return strings.Join(s, " ")
 }

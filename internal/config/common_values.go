@@ -234,16 +234,7 @@ func (p *parser) optBool(n *syntax.Node, dst **bool) {
 	}
 }
 
-// flag sets *dst to true; keepalived's bare-flag keywords take no value.
-func (p *parser) flag(n *syntax.Node, dst *bool) {
-	if len(n.Args) > 1 {
-		p.boolean(n, dst)
-		return
-	}
-	*dst = true
-}
-
-// secondsMS parses milliseconds-valued keywords (BFD timers) into a duration.
+// millis parses milliseconds-valued keywords (BFD timers) into a duration.
 func (p *parser) millis(n *syntax.Node, i int, lo, hi int64, dst *time.Duration) bool {
 	var v int
 	if !p.integer(n, i, lo, hi, &v) {
