@@ -106,7 +106,10 @@ func TestAppendNoAlloc(t *testing.T) {
 
 // TestValidateNoAlloc checks the zero-allocation promise of the receive path.
 func TestValidateNoAlloc(t *testing.T) {
-	for _, sc := range []scenario{base2(), base3u()} {
+	key, _ := Password("secret")
+	withAH := base2()
+	withAH.a.AuthType, withAH.p.AuthType, withAH.p.AuthData, withAH.s.AHKey = AuthAH, AuthAH, key, key
+	for _, sc := range []scenario{base2(), base3u(), withAH} {
 		b := sc.bytes(t)
 		a := Advert{Addrs: make([]netip.Addr, 0, 4)}
 		if n := testing.AllocsPerRun(100, func() {

@@ -10,7 +10,12 @@ func BenchmarkDecodeValidate(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		sc   scenario
-	}{{"v2", base2()}, {"v3", base3u()}} {
+	}{{"v2", base2()}, {"v3", base3u()}, {"v2-ah", func() scenario {
+		key, _ := Password("secret")
+		sc := base2()
+		sc.a.AuthType, sc.p.AuthType, sc.p.AuthData, sc.s.AHKey = AuthAH, AuthAH, key, key
+		return sc
+	}()}} {
 		b.Run(c.name, func(b *testing.B) {
 			pkt := c.sc.bytes(b)
 			a := Advert{Addrs: make([]netip.Addr, 0, 8)}
