@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -9,112 +8,6 @@ import (
 
 	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
 )
-
-// splitQuoted splits a command string shell-like, as keepalived's alloc_strvec_quoted_escaped()
-// does for script keywords (reference §1a.8.2): blanks separate words, '…' and "…" group them, and a
-// backslash outside single quotes takes the escapes \a \b \E \f \n \r \t \v \nnn \xHH \cC.
-// It is a local stand-in until syntax.SplitQuoted exists.
-func splitQuoted(s string) ([]string, error) {
-	var out []string
-	var b strings.Builder
-	inWord := false
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote == '\'':
-			if c == '\'' {
-				quote = 0
-				continue
-			}
-			b.WriteByte(c)
-		case c == '\\':
-			inWord = true
-			n, adv := unescape(s[i+1:])
-			b.WriteString(n)
-			i += adv
-		case quote == '"':
-			if c == '"' {
-				quote = 0
-				continue
-			}
-			b.WriteByte(c)
-		case c == '\'' || c == '"':
-			quote = c
-			inWord = true
-		case c == ' ' || c == '\t':
-			if inWord {
-				out = append(out, b.String())
-				b.Reset()
-				inWord = false
-			}
-		default:
-			b.WriteByte(c)
-			inWord = true
-		}
-	}
-	if quote != 0 {
-		return out, fmt.Errorf("unterminated %c quote", quote)
-	}
-	if inWord {
-		out = append(out, b.String())
-	}
-	return out, nil
-}
-
-// unescape decodes the escape after a backslash; it returns the text and how many bytes it used.
-func unescape(s string) (string, int) {
-	if s == "" {
-		return "\\", 0
-	}
-	switch s[0] {
-	case 'a':
-		return "\a", 1
-	case 'b':
-		return "\b", 1
-	case 'E':
-		return "\x1b", 1
-	case 'f':
-		return "\f", 1
-	case 'n':
-		return "\n", 1
-	case 'r':
-		return "\r", 1
-	case 't':
-		return "\t", 1
-	case 'v':
-		return "\v", 1
-	case 'c':
-		if len(s) > 1 {
-			return string(rune(s[1] & 0x1f)), 2
-		}
-		return "c", 1
-	case 'x':
-		// At most two hex digits (2.3.2 and later; before, \x consumed every hex digit).
-		j := 1
-		for j < 3 && j < len(s) && isHex(s[j]) {
-			j++
-		}
-		if j == 1 {
-			return "x", 1
-		}
-		v, _ := strconv.ParseUint(s[1:j], 16, 8)
-		return string([]byte{byte(v)}), j
-	}
-	if s[0] >= '0' && s[0] <= '7' {
-		j := 0
-		for j < 3 && j < len(s) && s[j] >= '0' && s[j] <= '7' {
-			j++
-		}
-		v, _ := strconv.ParseUint(s[:j], 8, 16)
-		return string([]byte{byte(v)}), j
-	}
-	return s[:1], 1
-}
-
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
 
 // Script is a command keepalived runs (notify scripts, vrrp_script, startup_script, FIFO scripts).
 type Script struct {
@@ -130,23 +23,35 @@ type Script struct {
 // IsZero reports whether no script is configured.
 func (s Script) IsZero() bool { return s.Command == "" }
 
-// script parses "KEYWORD CMD [USER [[:]GROUP]]" (core/notify.c notify_script_init()).
+// script parses "KEYWORD CMD [USER [[:]GROUP]]" (core/notify.c notify_script_init()). keepalived
+// re-tokenises the raw line shell-like (install_keyword_quoted); the command is the 2nd word, which
+// is split again into the program and its arguments.
 func (p *parser) script(n *syntax.Node, dst *Script) bool {
-	cmd, ok := p.arg(n, 1)
-	if !ok {
+	words := n.Args
+	if n.Raw != "" {
+		w, err := syntax.SplitQuoted(n.Raw)
+		if err != nil {
+			p.errorf(n, "'%s': invalid quoting: %v", n.Keyword(), err)
+			return false
+		}
+		words = w
+	}
+	if len(words) < 2 {
+		p.errorf(n, "'%s' is missing a value", n.Keyword())
 		return false
 	}
-	args, err := splitQuoted(cmd)
+	cmd := words[1]
+	args, err := syntax.SplitQuoted(cmd)
 	if err != nil || len(args) == 0 {
 		p.errorf(n, "'%s' expects a command, found '%s'", n.Keyword(), cmd)
 		return false
 	}
 	s := Script{Command: cmd, Args: args}
-	if len(n.Args) > 2 {
-		s.User, s.Group = splitUserGroup(n.Args[2:])
+	if len(words) > 2 {
+		s.User, s.Group = splitUserGroup(words[2:])
 	}
-	if len(n.Args) > 4 {
-		p.warnf(n, "'%s' has extra arguments after the user and group: '%s'", n.Keyword(), strings.Join(n.Args[4:], " "))
+	if len(words) > 4 {
+		p.warnf(n, "'%s' has extra arguments after the user and group: '%s'", n.Keyword(), strings.Join(words[4:], " "))
 	}
 	*dst = s
 	return true

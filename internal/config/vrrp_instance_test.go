@@ -341,3 +341,24 @@ func TestVMACAndIpvlan(t *testing.T) {
 		t.Errorf("use_ipvlan = %+v", iv)
 	}
 }
+
+func TestNotifyQuoting(t *testing.T) {
+	cfg, d := load(t, vi(` notify_master '/bin/x "a b"' nobody
+ notify_backup "/bin/unterminated
+ notify_fault /bin/f root wheel extra
+ virtual_ipaddress {
+  198.51.100.1
+ }`))
+	checkDiags(t, d,
+		wantDiag{5, syntax.Error, "unterminated quote"}, // from the syntax layer
+		wantDiag{5, syntax.Error, "'notify_backup': invalid quoting"},
+		wantDiag{6, syntax.Warning, "'notify_fault' has extra arguments after the user and group: 'extra'"},
+	)
+	v := inst(t, cfg, "VI_1")
+	if m := v.Notify.Master; len(m.Args) != 2 || m.Args[1] != "a b" || m.User != "nobody" {
+		t.Errorf("single-quoted notify_master = %+v", m)
+	}
+	if !v.Notify.Backup.IsZero() {
+		t.Errorf("broken notify_backup kept: %+v", v.Notify.Backup)
+	}
+}
