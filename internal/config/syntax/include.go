@@ -220,7 +220,7 @@ func (p *parser) include(pos Pos, kw, pattern string, checks includeCheck) {
 			p.errorf(pos, Fatal, "%s %s: expected a matching file, found none", kw, pattern)
 		default:
 			// Plain include never fails: an optional conf.d/*.conf may well be empty.
-			p.errorf(pos, Info, "%s %s: no configuration file matched", kw, pattern)
+			p.errorf(pos, Info, "%s %s: no configuration file matched (expected one only with include_check or -e); nothing included", kw, pattern)
 		}
 		return
 	}

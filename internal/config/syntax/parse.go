@@ -12,7 +12,9 @@ package syntax
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -66,6 +68,8 @@ type parser struct {
 	expanded int64
 	// stopped is set once the line limit is hit; nothing more is read.
 	stopped bool
+	// lastPos is the position of the line being processed, for errors not tied to one source.
+	lastPos Pos
 }
 
 func newParser(opts Options) *parser {
@@ -116,7 +120,7 @@ func (s *linesSource) done() bool { return s.end }
 
 func (p *parser) push(s source) {
 	if len(p.stack) >= maxSources {
-		p.errorf(Pos{}, Error, "configuration nests too deeply: expected at most %d open files, blocks and parameter expansions, found more", maxSources)
+		p.errorf(p.lastPos, Error, "configuration nests too deeply: expected at most %d open files, blocks and parameter expansions, found more", maxSources)
 		p.stop()
 		return
 	}
@@ -142,6 +146,7 @@ func (p *parser) run(name, src string) ([]*Node, Diagnostics) {
 			p.pop()
 		}
 		p.lines++
+		p.lastPos = ln.pos
 		if p.lines > p.opts.MaxLines {
 			p.errorf(ln.pos, Error, "configuration expands to too many lines: expected at most %d, found more (check ~SEQ, ~LST and multi-line parameters); the rest is ignored", p.opts.MaxLines)
 			p.stop()
@@ -209,6 +214,9 @@ func (p *parser) process(ln line) {
 	}
 	if p.handleInclude(ln.pos, text) {
 		return
+	}
+	if strings.HasPrefix(text, "random_seed") {
+		p.randomSeed(text)
 	}
 	p.splitBraces(ln.pos, text)
 }
@@ -288,4 +296,19 @@ func (p *parser) dirOf(name string) string {
 		}
 	}
 	return dir
+}
+
+// randomSeed applies global_defs "random_seed N" as soon as it is read, as keepalived's handler
+// reseeds random() then, so that later ${_RANDOM} values repeat from one run to the next. The line
+// stays in the tree for package config, which checks the number.
+func (p *parser) randomSeed(text string) {
+	toks := Tokenize(text)
+	if len(toks) != 2 || toks[0] != "random_seed" {
+		return
+	}
+	seed, err := strconv.ParseUint(toks[1], 10, 32)
+	if err != nil {
+		return
+	}
+	p.opts.Rand = rand.New(rand.NewPCG(seed, seed))
 }

@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -199,6 +200,33 @@ func TestBuiltins(t *testing.T) {
 		{name: "parameters on a plain definition are not a reference", src: "$P=1\na \"${P 2}\"\n", want: "a \"${P 2}\""},
 		{name: "built-in can be overridden", src: "$_HASH=h\na ${_HASH}\n", want: "a h"},
 	})
+}
+
+func TestRandomSeed(t *testing.T) {
+	src := "global_defs {\n random_seed 42\n}\n~SEQ(I, 1, 5) r ${_RANDOM}\n"
+	a, diags := ParseString("k.conf", src, Options{})
+	if len(diags) != 0 {
+		t.Fatal(diags)
+	}
+	b, _ := ParseString("k.conf", src, Options{})
+	if compact(a) != compact(b) {
+		t.Errorf("random_seed 42 gave different values:\n%s\n%s", compact(a), compact(b))
+	}
+	c, _ := ParseString("k.conf", strings.Replace(src, "42", "43", 1), Options{})
+	if compact(a) == compact(c) {
+		t.Errorf("random_seed 42 and 43 gave the same values %s", compact(a))
+	}
+}
+
+func TestDefaultConfigID(t *testing.T) {
+	h, err := os.Hostname()
+	if err != nil {
+		t.Skip(err)
+	}
+	want, _, _ := strings.Cut(h, ".")
+	if got := DefaultConfigID(); got != want || strings.Contains(got, ".") {
+		t.Errorf("DefaultConfigID() = %q, want %q (host name %q up to the first dot)", got, want, h)
+	}
 }
 
 func TestRandomRange(t *testing.T) {
