@@ -30,9 +30,10 @@ func (c Case) Args() []string {
 }
 
 // Cases returns the runs the conformance test makes: every keepalived.conf.* file in samplesDir
-// (named by its suffix, "vrrp.routes"), the conditional sample again with -i high and -i low, and
-// the default configuration as "etc-default".
-func Cases(samplesDir, defaultConfig string) ([]Case, error) {
+// (named by its suffix, "vrrp.routes"), the conditional sample again with -i high and -i low, the
+// default configuration as "etc-default", and, when ownDir is not "", every *.conf there as
+// "x-NAME" plus "x-missing-file" for a file that does not exist.
+func Cases(samplesDir, defaultConfig, ownDir string) ([]Case, error) {
 	files, err := filepath.Glob(filepath.Join(samplesDir, "keepalived.conf.*"))
 	if err != nil {
 		return nil, err
@@ -50,5 +51,21 @@ func Cases(samplesDir, defaultConfig string) ([]Case, error) {
 	if defaultConfig != "" {
 		cs = append(cs, Case{Name: "etc-default", File: defaultConfig})
 	}
+	if ownDir == "" {
+		return cs, nil
+	}
+	abs, err := filepath.Abs(ownDir)
+	if err != nil {
+		return nil, err
+	}
+	own, err := filepath.Glob(filepath.Join(abs, "*.conf"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(own)
+	for _, f := range own {
+		cs = append(cs, Case{Name: "x-" + strings.TrimSuffix(filepath.Base(f), ".conf"), File: f})
+	}
+	cs = append(cs, Case{Name: "x-missing-file", File: filepath.Join(abs, "does-not-exist.conf")})
 	return cs, nil
 }

@@ -67,7 +67,10 @@ func TestCases(t *testing.T) {
 	for _, n := range []string{"keepalived.conf.vrrp", "keepalived.conf.conditional_conf", "sample_notify_fifo.sh.gz"} {
 		writeFile(t, dir, n)
 	}
-	cs, err := Cases(dir, "/etc/keepalived/keepalived.conf.sample")
+	own := t.TempDir()
+	writeFile(t, own, "neg.conf")
+	writeFile(t, own, "notes.txt")
+	cs, err := Cases(dir, "/etc/keepalived/keepalived.conf.sample", own)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +78,7 @@ func TestCases(t *testing.T) {
 	for _, c := range cs {
 		names = append(names, c.Name)
 	}
-	want := []string{"conditional_conf", "conditional_conf@high", "conditional_conf@low", "vrrp", "etc-default"}
+	want := []string{"conditional_conf", "conditional_conf@high", "conditional_conf@low", "vrrp", "etc-default", "x-neg", "x-missing-file"}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("cases %q, want %q", names, want)
 	}

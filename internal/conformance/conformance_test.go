@@ -31,7 +31,7 @@ func sampleCases(t *testing.T) []Case {
 	if _, err := os.Stat(def); err != nil {
 		def = ""
 	}
-	cs, err := Cases(SamplesDir, def)
+	cs, err := Cases(SamplesDir, def, "testdata/configs")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func (dc *differenceChecker) check(t *testing.T, diffs []Difference) {
 	for _, d := range diffs {
 		if k, ok := dc.known[d.Key()]; ok {
 			dc.used[d.Key()] = true
-			t.Logf("known difference [%s] %s: %s (%s)", k.Tag, d.Item, d.Detail, k.Reason)
+			t.Logf("known difference [%s] %s %s: %s (%s)", k.Tag, d.Case, d.Item, d.Detail, k.Reason)
 			continue
 		}
 		t.Errorf("unexpected difference %s: %s\n\tif it is intended, add to testdata/known-differences.txt:\n\t%s",

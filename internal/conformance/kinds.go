@@ -39,11 +39,15 @@ var rules = []kindRule{
 	// "(VI_0) track script check_VI_0 not found, ignoring..."
 	{"track-script-missing", re(`track[_ ]script .*not found|unknown (vrrp_)?script|script .* not (found|defined)`)},
 	// "Sync group VG1 has no virtual router(s). removing"
-	{"sync-group-empty", re(`sync group .*(has no|without|no) (virtual router|instance|member)|empty sync group`)},
+	{"sync-group-empty", re(`sync group .*(has no|without|no) (virtual router|instance|member)|empty sync group|sync group .*empty group`)},
 	// "Warning: Virtual server FWM 1: protocol specified for fwmark - protocol will be ignored"
 	{"fwmark-protocol", re(`protocol specified for fwmark|fwmark.*protocol.*ignored`)},
 	// "(VI_1) Initial state master is incompatible with AH authentication - clearing"
 	{"ah-master", re(`incompatible with ah|\bah\b.*(master|state)|master.*\bah\b`)},
+	// "Virtual server FWM 7: no forwarding method set, setting default NAT"
+	{"lb-kind-default", re(`no forwarding method|lb_kind .*default|default (lb_kind|forwarding)`)},
+	// "(VI_1) the virtual router id must be set"
+	{"vrid-missing", re(`virtual.router.id must be set|(no|missing) virtual_router_id|virtual_router_id .*(not set|missing|required)`)},
 	// "(VI_1) State MASTER must match being address owner"
 	{"strict-owner", re(`address owner|must match being|priority 255`)},
 	// "(VI_1) Strict mode does not support authentication. Ignoring."

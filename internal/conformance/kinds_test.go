@@ -30,6 +30,10 @@ func TestClassify(t *testing.T) {
 		{"(VI_1) Strict mode does not support authentication. Ignoring.", "strict-auth"},
 		{"number '0' outside range [0.000001, 4294.967295]", "invalid-value"},
 		{"vrrp_garp_interval '0' is invalid", "invalid-value"},
+		{"Virtual server FWM 7: no forwarding method set, setting default NAT", "lb-kind-default"},
+		{"(VI_1) the virtual router id must be set", "vrid-missing"},
+		{"(VI_1): VRID '300' not valid - must be between 1 & 255", "invalid-value"},
+		{"Warning - sync group VG1 has empty group block", "sync-group-empty"},
 		// gokeepalived wording
 		{"cannot read configuration: open /x: no such file or directory", "config-missing"},
 		{"unknown keyword 'notification_emai'", "unknown-keyword"},
