@@ -86,7 +86,7 @@ func (f ioFS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(f.fsys, f.
 
 func (f ioFS) Glob(pattern string) ([]string, error) {
 	abs := strings.HasPrefix(pattern, "/")
-	m, err := fs.Glob(f.fsys, strings.TrimPrefix(pattern, "/"))
+	m, err := fs.Glob(f.fsys, f.name(pattern))
 	if abs {
 		for i := range m {
 			m[i] = "/" + m[i]
