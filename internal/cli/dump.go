@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"time"
 )
 
 // ValueKind says what a dumped Value holds.
@@ -44,7 +45,8 @@ type Field struct {
 // Tree turns any model value into a dump tree by reflection, so it follows the configuration model
 // as it grows without knowing its fields:
 //   - struct fields that hold their zero value are left out, so a dump shows what the configuration
-//     (and keepalived's non-zero defaults) set; exported fields only; a field tagged `dump:"-"` and
+//     (and keepalived's non-zero defaults) set, except integer enums with a String method, whose
+//     zero is a named value (TCP_CHECK, INIT); exported fields only; a field tagged `dump:"-"` and
 //     source positions (a field of a type named Pos) are skipped, so dumps are position-free;
 //   - embedded structs are flattened, as Go promotes their fields;
 //   - values whose type implements fmt.Stringer or encoding.TextMarshaler print through it when the
@@ -147,13 +149,28 @@ func (d *dumper) fields(v reflect.Value, o *Value) {
 		if !sf.IsExported() {
 			continue
 		}
-		if fv.IsZero() {
+		if fv.IsZero() && !namedZero(fv) {
 			continue
 		}
 		if val := d.value(fv); val != nil && !emptyComposite(val) {
 			o.Fields = append(o.Fields, Field{Name: sf.Name, Value: val})
 		}
 	}
+}
+
+// namedZero reports an integer enum whose zero value has a name of its own (TCP_CHECK, INIT): it
+// is printed even when zero. time.Duration is the exception: a zero duration means "not set".
+func namedZero(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	default:
+		return false
+	}
+	if v.Type() == reflect.TypeFor[time.Duration]() {
+		return false
+	}
+	return v.Type().Implements(stringerType)
 }
 
 // emptyComposite reports an object or list with nothing to show (for example a struct whose only

@@ -83,7 +83,7 @@ func testModelValue() *testModel {
 		Pos:      Pos{File: "x.conf"},
 		Internal: "hidden", unexposed: 1,
 	}
-	vi2 := &testInstance{Name: "VI 2", Priority: 0}
+	vi2 := &testInstance{Name: "VI 2", Priority: 0} // State INIT (zero) is still printed
 	g.Members = []*testInstance{vi1, vi2}
 	return &testModel{
 		Global:      testGlobal{RouterID: "r1", Strict: true, Delay: 0, Ratio: 0.25},
