@@ -140,5 +140,6 @@ func lookupLong(name string) (*option, string) {
 		return byLong[matches[0]], ""
 	}
 	sort.Strings(matches)
-	return nil, fmt.Sprintf("Ambiguous option --%s (could be --%s)", name, strings.Join(matches, ", --"))
+	// keepalived says "Unknown option --d"; the candidates are added after the same words.
+	return nil, fmt.Sprintf("Unknown option --%s (ambiguous: --%s)", name, strings.Join(matches, ", --"))
 }

@@ -85,7 +85,7 @@ func TestParseErrors(t *testing.T) {
 		{[]string{"--use-file="}, []string{"Missing parameter for option --use-file"}},
 		{[]string{"--signum"}, []string{"Missing parameter for option --signum"}},
 		{[]string{"--dont-fork=yes"}, []string{"Option --dont-fork does not take a parameter"}},
-		{[]string{"--d"}, []string{"Ambiguous option --d (could be --debug, --dont-fork, --dont-release-ipvs, --dont-release-vrrp, --dont-respawn, --dump-conf)"}},
+		{[]string{"--d"}, []string{"Unknown option --d (ambiguous: --debug, --dont-fork, --dont-release-ipvs, --dont-release-vrrp, --dont-respawn, --dump-conf)"}},
 		{[]string{"-u", "abc"}, []string{"Invalid umask 'abc'"}},
 	}
 	for _, tt := range tests {
