@@ -182,27 +182,27 @@ func (p *parser) checkerComplete(n *syntax.Node, c *Checker) *Checker {
 	switch c.Type {
 	case CheckHTTP, CheckSSL:
 		if len(c.HTTP.URLs) == 0 {
-			p.warnf(n, "%s has no url{} with a path - checker ignored", c.Type)
+			p.warnf(n, "HTTP/SSL_GET checker has no urls specified - ignoring")
 			return nil
 		}
 	case CheckMisc:
 		if c.Misc.Path == nil {
-			p.warnf(n, "MISC_CHECK has no misc_path - checker ignored")
+			p.warnf(n, "No script path has been specified for MISC_CHECKER - skipping")
 			return nil
 		}
 	case CheckUDP:
 		u := c.UDP
 		if u.MinReplyLength > u.MaxReplyLength {
-			p.errorf(n, "UDP_CHECK min_reply_length %d is greater than max_reply_length %d", u.MinReplyLength, u.MaxReplyLength)
+			p.warnf(n, "UDP_CHECK min_reply length %d > max_reply_length %d - will always fail", u.MinReplyLength, u.MaxReplyLength)
 		}
 	case CheckFile:
 		if c.File.TrackFile == "" {
-			p.warnf(n, "FILE_CHECK has no track_file - checker ignored")
+			p.warnf(n, "FILE_CHECK has no track_file specified - ignoring")
 			return nil
 		}
 	case CheckBFD:
 		if c.BFD.Name == "" {
-			p.warnf(n, "BFD_CHECK has no name - checker ignored")
+			p.warnf(n, "BFD_CHECK has no name specified - ignoring")
 			return nil
 		}
 	}
@@ -248,7 +248,7 @@ func (p *parser) httpKeywords(kws keywords, c *Checker) {
 		}
 		p.walk(n.Block, p.urlKeywords(u))
 		if u.Path == "" {
-			p.warnf(n, "url{} has no path - ignoring it")
+			p.warnf(n, "HTTP/SSL_GET checker url has no path - ignoring")
 			return
 		}
 		if len(u.StatusCodes) == 0 {
@@ -270,9 +270,13 @@ func (p *parser) urlKeywords(u *URLCheck) keywords {
 			if !ok {
 				return
 			}
+			if len(s) != 32 {
+				p.errorf(n, "digest '%s' character length should be 32 rather than %d", s, len(s))
+				return
+			}
 			d, err := hex.DecodeString(s)
-			if err != nil || len(d) != 16 {
-				p.errorf(n, "'digest' expects 32 hex digits (an MD5 sum), found '%s'", s)
+			if err != nil {
+				p.errorf(n, "digest '%s' is not a hex MD5 sum", s)
 				return
 			}
 			u.Digest = d
@@ -321,6 +325,7 @@ func (p *parser) statusCodes(n *syntax.Node) (StatusCodes, bool) {
 		p.errorf(n, "'status_code' is missing a value")
 		return nil, false
 	}
+	// Like keepalived, each invalid word is reported and the valid ones are kept.
 	var out StatusCodes
 	for _, w := range n.Args[1:] {
 		lo, hi, isRange := strings.Cut(w, "-")
@@ -330,12 +335,12 @@ func (p *parser) statusCodes(n *syntax.Node) (StatusCodes, bool) {
 		l, err1 := strconv.Atoi(lo)
 		h, err2 := strconv.Atoi(hi)
 		if err1 != nil || err2 != nil || l < httpStatusMin || h > httpStatusMax || l > h {
-			p.errorf(n, "'status_code' expects codes or ranges LO-HI within [%d, %d], found '%s'", httpStatusMin, httpStatusMax, w)
-			return nil, false
+			p.errorf(n, "Invalid HTTP_GET status code '%s' (expected codes or ranges LO-HI within [%d, %d])", w, httpStatusMin, httpStatusMax)
+			continue
 		}
 		out = append(out, StatusRange{l, h})
 	}
-	return out, true
+	return out, len(out) > 0
 }
 
 // miscKeywords adds the MISC_CHECK keywords.
@@ -378,10 +383,11 @@ func (p *parser) udpKeywords(kws keywords, u *UDPCheck) {
 			p.errorf(n, "'payload' is missing a value")
 			return
 		}
-		s := strings.Join(n.Args[1:], "")
+		// keepalived takes one word: "01 02" is an invalid hex string there too.
+		s := strings.Join(n.Args[1:], " ")
 		b, err := hex.DecodeString(s)
 		if err != nil || len(b) == 0 {
-			p.errorf(n, "'payload' expects an even number of hex digits, found '%s'", s)
+			p.errorf(n, "Invalid hex string for UDP_CHECK payload: expected one word of an even number of hex digits, found '%s'", s)
 			return
 		}
 		u.Payload = b
@@ -391,10 +397,10 @@ func (p *parser) udpKeywords(kws keywords, u *UDPCheck) {
 		if len(n.Args) < 2 {
 			return
 		}
-		s := strings.Join(n.Args[1:], "")
+		s := strings.Join(n.Args[1:], " ")
 		reply, mask, ok := parseReplyPattern(s)
 		if !ok {
-			p.errorf(n, "'require_reply' expects an even number of hex digits or X wildcards, found '%s'", s)
+			p.errorf(n, "Invalid hex string for UDP_CHECK require_reply: expected one word of an even number of hex digits or X wildcards, found '%s'", s)
 			return
 		}
 		u.Reply, u.ReplyMask = reply, mask

@@ -100,12 +100,20 @@ func TestCheckerCascade(t *testing.T) {
 			name: "link-local bindto needs bind_if",
 			src: "virtual_server 2001:db8::1 80 {\n real_server 2001:db8::2 80 {\n  TCP_CHECK {\n   bindto fe80::1\n  }\n" +
 				"  TCP_CHECK {\n   bindto fe80::1\n   bind_if eth0\n  }\n }\n}\n",
-			diags: []string{"3 error: bindto fe80::1 is a link-local address: bind_if is required"},
+			diags: []string{"3 info: bindto fe80::1 is a link-local address: bind_if is needed"},
+		},
+		{
+			name:  "bindto of another family is dropped",
+			src:   rsWith("", "  TCP_CHECK {\n   bindto 2001:db8::5\n  }\n"),
+			diags: []string{"3 warning: bindto address 2001:db8::5 does not match address family of connect_ip 198.51.100.1 - skipping"},
+			check: func(t *testing.T, c *Config) {
+				eq(t, "bind", onlyChecker(t, c).Resolved.Bind.IsValid(), false)
+			},
 		},
 		{
 			name:  "fwmark service: port needed",
 			src:   "virtual_server fwmark 1 {\n real_server 198.51.100.1 {\n  TCP_CHECK {\n  }\n  PING_CHECK {\n  }\n  SMTP_CHECK {\n  }\n }\n}\n",
-			diags: []string{"3 warning: virtual server fwmark 1: TCP_CHECK of real server 198.51.100.1 has no port to connect to (the real server has none) - set connect_port"},
+			diags: []string{"3 info: virtual server FWM 1: TCP_CHECK of real server 198.51.100.1 has no port to connect to (the real server has none) - set connect_port"},
 			check: func(t *testing.T, c *Config) {
 				ch := onlyVS(t, c).RealServers[0].Checkers
 				eq(t, "smtp default port", ch[2].Resolved.Target, netip.MustParseAddrPort("198.51.100.1:25"))
@@ -146,10 +154,10 @@ func TestHTTPCheck(t *testing.T) {
 			name: "status_code errors",
 			src:  rsWith("", "  HTTP_GET {\n   url {\n    path /\n    status_code 99\n    status_code 300-200\n    status_code 600\n    status_code abc\n   }\n  }\n"),
 			diags: []string{
-				"6 error: 'status_code' expects codes or ranges LO-HI within [100, 599], found '99'",
-				"7 error: 'status_code' expects codes or ranges LO-HI within [100, 599], found '300-200'",
-				"8 error: 'status_code' expects codes or ranges LO-HI within [100, 599], found '600'",
-				"9 error: 'status_code' expects codes or ranges LO-HI within [100, 599], found 'abc'",
+				"6 error: Invalid HTTP_GET status code '99' (expected codes or ranges LO-HI within [100, 599])",
+				"7 error: Invalid HTTP_GET status code '300-200'",
+				"8 error: Invalid HTTP_GET status code '600'",
+				"9 error: Invalid HTTP_GET status code 'abc'",
 			},
 			check: func(t *testing.T, c *Config) {
 				eq(t, "default", onlyChecker(t, c).HTTP.URLs[0].StatusCodes, StatusCodes{{200, 299}})
@@ -184,9 +192,9 @@ func TestHTTPCheck(t *testing.T) {
 			name: "no url drops the checker",
 			src:  rsWith("", "  HTTP_GET {\n   url {\n    digest zz\n   }\n  }\n"),
 			diags: []string{
-				"5 error: 'digest' expects 32 hex digits (an MD5 sum), found 'zz'",
-				"4 warning: url{} has no path - ignoring it",
-				"3 warning: HTTP_GET has no url{} with a path - checker ignored",
+				"5 error: digest 'zz' character length should be 32 rather than 2",
+				"4 warning: HTTP/SSL_GET checker url has no path - ignoring",
+				"3 warning: HTTP/SSL_GET checker has no urls specified - ignoring",
 			},
 			check: func(t *testing.T, c *Config) { eq(t, "checkers", len(onlyVS(t, c).RealServers[0].Checkers), 0) },
 		},
@@ -228,7 +236,7 @@ func TestOtherCheckers(t *testing.T) {
 		{
 			name:  "MISC_CHECK without path",
 			src:   rsWith("", "  MISC_CHECK {\n   misc_dynamic\n  }\n"),
-			diags: []string{"3 warning: MISC_CHECK has no misc_path - checker ignored"},
+			diags: []string{"3 warning: No script path has been specified for MISC_CHECKER - skipping"},
 		},
 		{
 			name: "SMTP_CHECK hosts",
@@ -262,9 +270,9 @@ func TestOtherCheckers(t *testing.T) {
 		},
 		{
 			name: "UDP_CHECK payload and reply pattern",
-			src: rsWith("", "  UDP_CHECK {\n   payload 48 45 4c 4c 4f\n   require_reply 4fXb\n   min_reply_length 2\n"+
+			src: rsWith("", "  UDP_CHECK {\n   payload 48454c4c4f\n   require_reply 4fXb\n   min_reply_length 2\n"+
 				"   max_reply_length 1\n  }\n"),
-			diags: []string{"3 error: UDP_CHECK min_reply_length 2 is greater than max_reply_length 1"},
+			diags: []string{"3 warning: UDP_CHECK min_reply length 2 > max_reply_length 1 - will always fail"},
 			check: func(t *testing.T, c *Config) {
 				u := onlyChecker(t, c).UDP
 				eq(t, "payload", string(u.Payload), "HELLO")
@@ -277,8 +285,8 @@ func TestOtherCheckers(t *testing.T) {
 			name: "UDP_CHECK defaults and errors",
 			src:  rsWith("", "  UDP_CHECK {\n   payload abc\n   require_reply 4g\n  }\n"),
 			diags: []string{
-				"4 error: 'payload' expects an even number of hex digits, found 'abc'",
-				"5 error: 'require_reply' expects an even number of hex digits or X wildcards, found '4g'",
+				"4 error: Invalid hex string for UDP_CHECK payload: expected one word of an even number of hex digits, found 'abc'",
+				"5 error: Invalid hex string for UDP_CHECK require_reply: expected one word of an even number of hex digits or X wildcards, found '4g'",
 			},
 			check: func(t *testing.T, c *Config) {
 				u := onlyChecker(t, c).UDP

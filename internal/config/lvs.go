@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
@@ -95,6 +96,17 @@ type VSGEntry struct {
 	Port uint16
 }
 
+// String renders the entry as keepalived's format_vsge() does: "FWM N", "IP,PORT" or "IP-IP,PORT".
+func (e VSGEntry) String() string {
+	switch {
+	case e.IsFwmark:
+		return fmt.Sprintf("FWM %d", e.Fwmark)
+	case e.First != e.Last:
+		return fmt.Sprintf("%s-%s,%d", e.First, e.Last, e.Port)
+	}
+	return fmt.Sprintf("%s,%d", e.First, e.Port)
+}
+
 // VSKind says how a virtual server is addressed.
 type VSKind uint8
 
@@ -108,8 +120,9 @@ const (
 // Protocol is an IPVS service protocol.
 type Protocol uint8
 
-// Protocols, with their IP protocol numbers.
+// Protocols, with their IP protocol numbers. ProtoNone is a fwmark service's (the protocol is ignored).
 const (
+	ProtoNone Protocol = 0
 	ProtoTCP  Protocol = 6
 	ProtoUDP  Protocol = 17
 	ProtoSCTP Protocol = 132
@@ -124,6 +137,8 @@ func (p Protocol) String() string {
 		return "UDP"
 	case ProtoSCTP:
 		return "SCTP"
+	case ProtoNone:
+		return "none"
 	}
 	return fmt.Sprintf("proto(%d)", uint8(p))
 }
@@ -291,12 +306,16 @@ type VirtualServer struct {
 	Group string
 	// Family is the service family, derived from the address, the group, ip_family or the servers.
 	Family AddrFamily
-	// Protocol defaults to TCP; it is meaningless (and reported) for fwmark services.
+	// Protocol is ProtoNone for a fwmark service. An address service without a protocol line gets
+	// UDP with a warning, as keepalived does (the kernel's default for protocol 0).
 	Protocol Protocol
 
-	Scheduler  Scheduler // default wlc
+	// Scheduler defaults to wlc, with a warning when not configured.
+	Scheduler  Scheduler
 	SchedFlags SchedFlags
-	Forwarding Forwarding // default NAT
+	// Forwarding is the default method of the real and sorry servers; NAT (with a warning) when no
+	// server sets one and the service does not either.
+	Forwarding Forwarding
 
 	// PersistenceTimeout is 0 for a non-persistent service; a bare keyword means 360 s.
 	PersistenceTimeout time.Duration
@@ -318,16 +337,16 @@ type VirtualServer struct {
 	Virtualhost      string
 	SMTPAlert        Setting[bool]
 	SNMPName         string
-	// Weight is the virtual_server-level weight keyword (vs->weight in keepalived).
-	Weight Setting[int]
+	// Weight is the default weight of the real servers (keepalived's vs->weight), default 1.
+	Weight int
 
 	// Timing holds the virtual-server-level defaults for the checkers; DelayLoop resolves to 60 s.
 	Timing Timing
 
 	RealServers []*RealServer
 
-	protoPos  *syntax.Node // where protocol was given, for the fwmark warning
-	familyPos *syntax.Node // where ip_family was given
+	protoSet  bool // a protocol line was given
+	fwdSet    bool // lb_kind/lvs_method was given
 	schedOnly []schedOnlyFlag
 }
 
@@ -338,19 +357,16 @@ type schedOnlyFlag struct {
 	sched Scheduler
 }
 
-// Name renders the service for messages: "IP:PORT", "[IPv6]:PORT", "IP" (no port), "fwmark N" or
-// "group NAME".
+// Name renders the service for messages as keepalived's FMT_VS does: "[IP]:proto:PORT", "FWM N" or
+// "[GROUP]:0", so that log lines stay greppable.
 func (vs *VirtualServer) Name() string {
 	switch vs.Kind {
 	case VSByFwmark:
-		return fmt.Sprintf("fwmark %d", vs.Fwmark)
+		return fmt.Sprintf("FWM %d", vs.Fwmark)
 	case VSByGroup:
-		return "group " + vs.Group
+		return fmt.Sprintf("[%s]:0", vs.Group)
 	}
-	if vs.Port == 0 {
-		return vs.Addr.String()
-	}
-	return netip.AddrPortFrom(vs.Addr, vs.Port).String()
+	return fmt.Sprintf("[%s]:%s:%d", vs.Addr, strings.ToLower(vs.Protocol.String()), vs.Port)
 }
 
 // SorryServer replaces all real servers while the quorum is lost.
@@ -369,8 +385,10 @@ type RealServer struct {
 	Pos  syntax.Pos
 	Addr netip.Addr
 	// Port is 0 when omitted; in a service with a port it then takes the service's port.
-	Port   uint16
-	Weight int // default 1
+	Port uint16
+	// Weight is the IPVS weight: the real server's weight line, else the service's weight (default 1).
+	Weight    int
+	weightSet bool
 	// Forwarding is the per-server lvs_method; Resolved.Forwarding holds the effective one.
 	Forwarding       Setting[Forwarding]
 	UThreshold       uint32
@@ -395,8 +413,10 @@ type ResolvedRealServer struct {
 	Forwarding       Forwarding
 	InhibitOnFailure bool
 	Alpha            bool
-	SMTPAlert        bool
-	Virtualhost      string
+	// SMTPAlert is the real server's smtp_alert, else true. keepalived lets the global
+	// smtp_alert_checker/smtp_alert decide before falling back to true; the caller applies those.
+	SMTPAlert   bool
+	Virtualhost string
 }
 
 // lvsTopKeywords are the top-level keywords of the checker process.

@@ -18,9 +18,9 @@ const (
 	dnsPort                 = 53
 )
 
-// finishLVS derives values and runs the cross-checks of the LVS section (vs_end_handler(),
-// rs_end_handler() and the checkers' end handlers). Virtual and real servers that cannot work are
-// reported and removed, as keepalived does.
+// finishLVS derives values and runs the cross-checks of the LVS section, in the order and with the
+// messages of keepalived (check_parser.c rs_end_handler()/vs_end_handler(), check_data.c
+// validate_check_config()). Servers that cannot work are reported and removed, as keepalived does.
 func (p *parser) finishLVS() {
 	kept := p.cfg.VirtualServers[:0]
 	for _, vs := range p.cfg.VirtualServers {
@@ -31,7 +31,7 @@ func (p *parser) finishLVS() {
 	p.cfg.VirtualServers = kept
 }
 
-// errorAt, warnAt and infoAt report at a position rather than a node.
+// warnAt, errorAt and infoAt report at a position rather than a node.
 func (p *parser) warnAt(pos syntax.Pos, format string, args ...any) {
 	p.report(pos, syntax.Warning, format, args...)
 }
@@ -46,78 +46,138 @@ func (p *parser) infoAt(pos syntax.Pos, format string, args ...any) {
 
 // finishVS completes one virtual server; it returns false to drop it.
 func (p *parser) finishVS(vs *VirtualServer) bool {
-	if vs.Kind == VSByGroup && !p.finishVSGroup(vs) {
+	var g *VirtualServerGroup
+	if vs.Kind == VSByGroup {
+		if g = p.cfg.VirtualServerGroup(vs.Group); g == nil {
+			p.errorAt(vs.Pos, "virtual_server group %s: no virtual_server_group %s with valid entries is defined - skipping the virtual server", vs.Group, vs.Group)
+			return false
+		}
+		vs.Family = groupFamily(g)
+	}
+	p.serverFamilies(vs)
+	if len(vs.RealServers) == 0 {
+		p.warnAt(vs.Pos, "Virtual server %s has no real servers - ignoring", vs.Name())
 		return false
 	}
-	if vs.Kind == VSByFwmark && vs.protoPos != nil {
-		p.warnf(vs.protoPos, "virtual server %s: protocol specified for fwmark - protocol will be ignored", vs.Name())
+	hasAddrs, hasFwmarks := vs.Kind == VSByAddr, vs.Kind == VSByFwmark
+	if g != nil {
+		for _, e := range g.Entries {
+			hasFwmarks = hasFwmarks || e.IsFwmark
+			hasAddrs = hasAddrs || !e.IsFwmark
+		}
+	}
+	if vs.HASuspend && hasFwmarks {
+		p.warnAt(vs.Pos, "Virtual server %s: cannot use ha_suspend with fwmarks - clearing ha_suspend", vs.Name())
+		vs.HASuspend = false
+	}
+	if hasAddrs {
+		if !vs.protoSet {
+			// Protocol 0 makes the kernel use UDP, so keepalived sets it explicitly.
+			p.warnAt(vs.Pos, "Virtual server %s: no protocol set - defaulting to UDP", vs.Name())
+			vs.Protocol, vs.protoSet = ProtoUDP, true
+		}
+		if vs.SchedFlags&FlagOnePacket != 0 && vs.Protocol != ProtoUDP {
+			p.warnAt(vs.Pos, "Virtual server %s: one packet scheduling requires UDP - resetting", vs.Name())
+			vs.SchedFlags &^= FlagOnePacket
+		}
+		if vs.Kind == VSByAddr && vs.Port == 0 && vs.PersistenceTimeout == 0 {
+			p.warnAt(vs.Pos, "Virtual server %s: zero port only valid for persistent services - setting persistence_timeout %d",
+				vs.Name(), int(defaultPersistenceTimeout/time.Second))
+			vs.PersistenceTimeout = defaultPersistenceTimeout
+		}
+	}
+	if g != nil && vs.PersistenceTimeout == 0 {
+		for _, e := range g.Entries {
+			if !e.IsFwmark && e.Port == 0 {
+				p.warnAt(vs.Pos, "Virtual server %s: zero port only valid for persistent services - setting persistence_timeout %d",
+					vs.Name(), int(defaultPersistenceTimeout/time.Second))
+				vs.PersistenceTimeout = defaultPersistenceTimeout
+				break
+			}
+		}
+	}
+	if vs.protoSet && hasFwmarks && !hasAddrs {
+		p.warnAt(vs.Pos, "Warning: Virtual server %s: protocol specified for fwmark - protocol will be ignored", vs.Name())
+		vs.Protocol, vs.protoSet = ProtoNone, false
+	}
+	if vs.Scheduler == "" {
+		p.warnAt(vs.Pos, "Virtual server %s: no scheduler set, setting default '%s'", vs.Name(), SchedWLC)
+		vs.Scheduler = SchedWLC
 	}
 	for _, f := range vs.schedOnly {
 		if vs.Scheduler != f.sched {
-			p.warnf(f.n, "virtual server %s: '%s' only applies to the %s scheduler, not %s - ignoring",
+			p.warnf(f.n, "Virtual server %s: '%s' only applies to the %s scheduler, not %s - ignoring",
 				vs.Name(), f.n.Keyword(), f.sched, vs.Scheduler)
 			continue
 		}
 		vs.SchedFlags |= f.flag
 	}
-	if vs.SchedFlags&FlagOnePacket != 0 && vs.Kind == VSByAddr && vs.Protocol != ProtoUDP {
-		p.infoAt(vs.Pos, "virtual server %s: 'ops' (one-packet scheduling) only has an effect on UDP services", vs.Name())
-	}
-	if vs.Kind == VSByAddr && vs.Port == 0 && vs.PersistenceTimeout == 0 {
-		p.warnAt(vs.Pos, "virtual server %s: a port may only be omitted for a persistent service - setting persistence_timeout %d",
-			vs.Name(), int(defaultPersistenceTimeout/time.Second))
-		vs.PersistenceTimeout = defaultPersistenceTimeout
-	}
-	if vs.Hysteresis > 0 && vs.Hysteresis >= vs.Quorum {
-		p.infoAt(vs.Pos, "virtual server %s: hysteresis %d is not less than quorum %d, so the quorum is only lost when no real server is up",
-			vs.Name(), vs.Hysteresis, vs.Quorum)
-	}
-	if ss := vs.SorryServer; ss != nil {
-		if !ss.forwardingSet {
-			ss.Forwarding = vs.Forwarding
-		}
-		if ss.Forwarding.Method != FwdTUN {
-			switch {
-			case vs.Family == AFUnspec:
-				vs.Family = afOf(ss.Addr)
-			case vs.Family != afOf(ss.Addr):
-				p.warnAt(ss.Pos, "virtual server %s: address family of virtual server (%s) and sorry server %s (%s) don't match - skipping sorry server",
-					vs.Name(), vs.Family, ss.Addr, afOf(ss.Addr))
-				vs.SorryServer = nil
-			}
-		}
-		if vs.SorryServer != nil && ss.Port == 0 && vs.Port != 0 {
-			ss.Port = vs.Port
-		}
-	}
 	p.finishRealServers(vs)
+	p.finishQuorum(vs)
+	p.finishPorts(vs, g)
+	for _, rs := range vs.RealServers {
+		for _, c := range rs.Checkers {
+			p.resolveChecker(vs, rs, c)
+		}
+	}
 	if vs.Family == AFUnspec {
 		vs.Family = fallbackFamily(vs)
 	}
 	return true
 }
 
-// finishVSGroup resolves a "virtual_server group NAME" service's family from its group.
-func (p *parser) finishVSGroup(vs *VirtualServer) bool {
-	g := p.cfg.VirtualServerGroup(vs.Group)
-	if g == nil {
-		p.errorAt(vs.Pos, "virtual_server group %s: no virtual_server_group %s with valid entries is defined - skipping the virtual server", vs.Group, vs.Group)
-		return false
-	}
+// groupFamily is the family of a group's addresses and fwmarks, or AFUnspec when it has both or none.
+func groupFamily(g *VirtualServerGroup) AddrFamily {
+	f := AFUnspec
 	for _, e := range g.Entries {
-		if e.Family == AFUnspec {
-			continue
-		}
-		if vs.Family == AFUnspec {
-			vs.Family = e.Family
-		} else if vs.Family != e.Family {
-			p.errorAt(e.Pos, "virtual server %s: group entry family %s conflicts with the service family %s", vs.Name(), e.Family, vs.Family)
+		switch {
+		case e.Family == AFUnspec:
+		case f == AFUnspec:
+			f = e.Family
+		case f != e.Family:
+			return AFUnspec
 		}
 	}
-	return true
+	return f
 }
 
-// fallbackFamily picks a family for a service that only has tunnelled servers: the sorry server's,
+// serverFamilies checks the sorry and real servers' families against the service's, as keepalived
+// does at the end of each block: a tunnelled server may differ, any other one is removed.
+func (p *parser) serverFamilies(vs *VirtualServer) {
+	kept := vs.RealServers[:0]
+	for _, rs := range vs.RealServers {
+		if rs.Forwarding.Or(vs.Forwarding).Method != FwdTUN {
+			switch fam := afOf(rs.Addr); {
+			case vs.Family == AFUnspec:
+				vs.Family = fam
+			case vs.Family != fam:
+				p.warnAt(rs.Pos, "Virtual server %s: address family of virtual server (%s) and real server %s (%s) don't match - skipping real server",
+					vs.Name(), vs.Family, rs.Addr, fam)
+				continue
+			}
+		}
+		kept = append(kept, rs)
+	}
+	vs.RealServers = kept
+	if ss := vs.SorryServer; ss != nil {
+		method := vs.Forwarding.Method
+		if ss.forwardingSet {
+			method = ss.Forwarding.Method
+		}
+		if method != FwdTUN {
+			switch fam := afOf(ss.Addr); {
+			case vs.Family == AFUnspec:
+				vs.Family = fam
+			case vs.Family != fam:
+				p.warnAt(ss.Pos, "Virtual server %s: address family of virtual server (%s) and sorry server %s (%s) don't match - skipping sorry server",
+					vs.Name(), vs.Family, ss.Addr, fam)
+				vs.SorryServer = nil
+			}
+		}
+	}
+}
+
+// fallbackFamily picks a family for a service whose servers are all tunnelled: the sorry server's,
 // else the real servers' when they all agree, else IPv4 (vs_end_handler()).
 func fallbackFamily(vs *VirtualServer) AddrFamily {
 	if vs.SorryServer != nil {
@@ -138,54 +198,126 @@ func fallbackFamily(vs *VirtualServer) AddrFamily {
 	return f
 }
 
-// finishRealServers resolves, checks and de-duplicates the real servers of vs.
+// defaultForwarding returns the service's method, setting NAT with keepalived's warning if unset.
+func (p *parser) defaultForwarding(vs *VirtualServer) Forwarding {
+	if !vs.fwdSet {
+		p.warnAt(vs.Pos, "Virtual server %s: no forwarding method set, setting default NAT", vs.Name())
+		vs.Forwarding, vs.fwdSet = Forwarding{Method: FwdNAT}, true
+	}
+	return vs.Forwarding
+}
+
+// finishRealServers de-duplicates the real servers and resolves their inherited settings.
 func (p *parser) finishRealServers(vs *VirtualServer) {
 	kept := vs.RealServers[:0]
 	seen := map[netip.AddrPort]bool{}
 	for _, rs := range vs.RealServers {
-		r := &rs.Resolved
-		r.Forwarding = rs.Forwarding.Or(vs.Forwarding)
-		// For tunnelled forwarding the families need not match (rs_end_handler()).
-		if r.Forwarding.Method != FwdTUN {
-			switch fam := afOf(rs.Addr); {
-			case vs.Family == AFUnspec:
-				vs.Family = fam
-			case vs.Family != fam:
-				p.warnAt(rs.Pos, "virtual server %s: address family of virtual server (%s) and real server %s (%s) don't match - skipping real server",
-					vs.Name(), vs.Family, rs.Addr, fam)
-				continue
-			}
-		}
-		if rs.Port == 0 && vs.Port != 0 {
-			rs.Port = vs.Port
-		}
-		if r.Forwarding.Method != FwdNAT && vs.Port != 0 && rs.Port != vs.Port {
-			p.infoAt(rs.Pos, "virtual server %s: real server %s uses %s forwarding, which cannot change the destination port; port %d has no effect",
-				vs.Name(), rs.Addr, r.Forwarding.Method, rs.Port)
-		}
 		key := netip.AddrPortFrom(rs.Addr, rs.Port)
 		if seen[key] {
-			p.warnAt(rs.Pos, "virtual server %s: real server %s is duplicated - removing", vs.Name(), key)
+			p.warnAt(rs.Pos, "VS %s: real server %s is duplicated - removing second rs", vs.Name(), key)
 			continue
 		}
 		seen[key] = true
-		if rs.UThreshold != 0 && rs.LThreshold > rs.UThreshold {
-			p.errorAt(rs.Pos, "virtual server %s: real server %s lthreshold %d is greater than uthreshold %d",
-				vs.Name(), key, rs.LThreshold, rs.UThreshold)
+		r := &rs.Resolved
+		if rs.Forwarding.Set {
+			r.Forwarding = rs.Forwarding.Value
+		} else {
+			r.Forwarding = p.defaultForwarding(vs)
+		}
+		if !rs.weightSet {
+			rs.Weight = vs.Weight
 		}
 		r.InhibitOnFailure = rs.InhibitOnFailure.Or(vs.InhibitOnFailure)
 		r.Alpha = rs.Alpha.Or(vs.Alpha)
-		r.SMTPAlert = rs.SMTPAlert.Or(vs.SMTPAlert.Or(false))
+		r.SMTPAlert = rs.SMTPAlert.Or(true)
 		r.Virtualhost = rs.Virtualhost
 		if r.Virtualhost == "" {
 			r.Virtualhost = vs.Virtualhost
 		}
-		for _, c := range rs.Checkers {
-			p.resolveChecker(vs, rs, c)
+		if ss := vs.SorryServer; ss != nil && ss.Addr == rs.Addr && ss.Port == rs.Port && ss.Inhibit != r.InhibitOnFailure {
+			verb := "clear"
+			if r.InhibitOnFailure {
+				verb = "sett"
+			}
+			p.warnAt(rs.Pos, "Virtual server %s: real server %s matches sorry server, but inhibit setting differs, %sing on sorry server",
+				vs.Name(), key, verb)
+			ss.Inhibit = r.InhibitOnFailure
 		}
 		kept = append(kept, rs)
 	}
 	vs.RealServers = kept
+	if ss := vs.SorryServer; ss != nil && !ss.forwardingSet {
+		ss.Forwarding, ss.forwardingSet = p.defaultForwarding(vs), true
+	}
+}
+
+// finishQuorum caps the quorum at the total weight and the hysteresis below the quorum.
+func (p *parser) finishQuorum(vs *VirtualServer) {
+	sum := 0
+	for _, rs := range vs.RealServers {
+		sum += rs.Weight
+	}
+	if vs.Quorum > sum {
+		p.warnAt(vs.Pos, "Warning - quorum %d for %s exceeds total weight of real servers %d, reducing quorum to %d",
+			vs.Quorum, vs.Name(), sum, sum)
+		vs.Quorum = sum
+	}
+	if vs.Hysteresis > 0 && vs.Hysteresis >= vs.Quorum {
+		// keepalived sets quorum-1, which wraps around for a quorum of 0; 0 is the intended floor.
+		h := max(vs.Quorum-1, 0)
+		p.warnAt(vs.Pos, "Virtual server %s: hysteresis %d >= quorum %d; setting hysteresis to %d", vs.Name(), vs.Hysteresis, vs.Quorum, h)
+		vs.Hysteresis = h
+	}
+}
+
+// finishPorts applies keepalived's port rules: a NAT server without a port uses the service's; DR and
+// TUN cannot change the port, so a different port is reset (or cleared for fwmark services).
+func (p *parser) finishPorts(vs *VirtualServer, g *VirtualServerGroup) {
+	if g != nil {
+		for _, rs := range vs.RealServers {
+			if rs.Resolved.Forwarding.Method == FwdNAT || rs.Port == 0 {
+				continue
+			}
+			for _, e := range g.Entries {
+				switch {
+				case e.IsFwmark:
+					p.warnAt(rs.Pos, "WARNING - fwmark virtual server %s, real server %s has port specified - port will be ignored",
+						vs.Name(), netip.AddrPortFrom(rs.Addr, rs.Port))
+				case e.Port != rs.Port:
+					p.warnAt(rs.Pos, "virtual server %s:[%s] and real server %s ports don't match",
+						vs.Name(), e.String(), netip.AddrPortFrom(rs.Addr, rs.Port))
+				}
+			}
+		}
+		return
+	}
+	for _, rs := range vs.RealServers {
+		rs.Port = p.serverPort(vs, rs.Pos, "real server "+netip.AddrPortFrom(rs.Addr, rs.Port).String(), rs.Resolved.Forwarding, rs.Port)
+	}
+	if ss := vs.SorryServer; ss != nil {
+		ss.Port = p.serverPort(vs, ss.Pos, "sorry server", ss.Forwarding, ss.Port)
+	}
+}
+
+// serverPort returns the effective port of a real or sorry server of a non-group service.
+func (p *parser) serverPort(vs *VirtualServer, pos syntax.Pos, what string, f Forwarding, port uint16) uint16 {
+	switch {
+	case f.Method == FwdNAT:
+		if vs.Kind != VSByFwmark && port == 0 {
+			return vs.Port
+		}
+	case vs.Kind == VSByFwmark:
+		if port != 0 {
+			p.warnAt(pos, "WARNING - fwmark virtual server %s, %s has port specified - clearing", vs.Name(), what)
+			return 0
+		}
+	case port == 0:
+		return vs.Port
+	case port != vs.Port:
+		p.warnAt(pos, "WARNING - virtual server %s and %s ports don't match - resetting", vs.Name(), what)
+		return vs.Port
+	}
+	return port
 }
 
 // firstSet returns the first set value, or def.
@@ -230,7 +362,8 @@ func (p *parser) resolveChecker(vs *VirtualServer, rs *RealServer, c *Checker) {
 	switch c.Type {
 	case CheckTCP, CheckHTTP, CheckSSL, CheckUDP:
 		if r.Target.Port() == 0 {
-			p.warnAt(c.Pos, "virtual server %s: %s of real server %s has no port to connect to (the real server has none) - set connect_port",
+			// keepalived says nothing; the check can only fail.
+			p.infoAt(c.Pos, "virtual server %s: %s of real server %s has no port to connect to (the real server has none) - set connect_port",
 				vs.Name(), c.Type, rs.Addr)
 		}
 	}
@@ -286,13 +419,15 @@ func (p *parser) resolveConn(pos syntax.Pos, own, outer ConnOptions, rs *RealSer
 	}
 	bindPort := cmpOr(own.BindPort, outer.BindPort)
 	bindIf := cmpOr(own.BindIf, outer.BindIf)
+	if bindIP.IsValid() && afOf(bindIP) != afOf(ip) {
+		p.warnAt(pos, "bindto address %s does not match address family of connect_ip %s - skipping", bindIP, ip)
+		bindIP = netip.Addr{}
+	}
 	switch {
 	case bindIP.IsValid():
-		if afOf(bindIP) != afOf(ip) {
-			p.errorAt(pos, "bindto %s and the connect address %s are of different families", bindIP, ip)
-		}
 		if bindIP.Is6() && bindIP.IsLinkLocalUnicast() && bindIP.Zone() == "" && bindIf == "" {
-			p.errorAt(pos, "bindto %s is a link-local address: bind_if is required", bindIP)
+			// keepalived says nothing; the bind fails at run time.
+			p.infoAt(pos, "bindto %s is a link-local address: bind_if is needed", bindIP)
 		}
 		bind = netip.AddrPortFrom(bindIP, bindPort)
 	case bindPort != 0:

@@ -18,6 +18,8 @@ const (
 	defaultPersistenceTimeout = 360 * time.Second
 	defaultQuorum             = 1
 	defaultRSWeight           = 1
+	// maxPersistence is keepalived's persistence_timeout limit (31 days).
+	maxPersistence = 2678400
 	// maxTimer bounds every checker timer; keepalived stores them in µs in an unsigned long.
 	maxTimer = 1e9 * time.Second
 	// maxIPVSWeight is the largest weight the IPVS netlink API carries (a signed 32-bit value).
@@ -36,7 +38,8 @@ func (p *parser) timingKeywords(t *Timing, withConnect bool) keywords {
 		},
 		"retry": func(n *syntax.Node) {
 			var v int
-			if p.integer(n, 1, 0, math.MaxUint32, &v) {
+			// keepalived rejects 0 ("number '0' outside range [1, 4294967295]").
+			if p.integer(n, 1, 1, math.MaxUint32, &v) {
 				t.Retry.set(v)
 			}
 		},
@@ -90,12 +93,13 @@ func (p *parser) vsgBlock(n *syntax.Node) {
 		return
 	}
 	if p.cfg.VirtualServerGroup(name) != nil {
-		p.errorf(n, "virtual_server_group %s is already defined - ignoring this one", name)
+		// keepalived accepts a second group silently; lookups find the first one.
+		p.infof(n, "virtual_server_group %s is already defined - this one is never used", name)
 		return
 	}
 	g := &VirtualServerGroup{Pos: n.Pos, Name: name}
 	for _, e := range n.Block {
-		if ent, ok := p.vsgEntry(e); ok {
+		if ent, ok := p.vsgEntry(name, e); ok {
 			g.Entries = append(g.Entries, ent)
 		}
 	}
@@ -103,35 +107,42 @@ func (p *parser) vsgBlock(n *syntax.Node) {
 		p.warnf(n, "virtual server group %s has no entries - removing", name)
 		return
 	}
-	fam := AFUnspec
+	has4, has6, fwmNoFamily := false, false, false
 	for _, e := range g.Entries {
-		if e.IsFwmark {
-			continue
+		switch {
+		case e.IsFwmark && e.Family == AFUnspec:
+			fwmNoFamily = true
+		case e.Family == AFInet:
+			has4 = true
+		case e.Family == AFInet6:
+			has6 = true
 		}
-		if fam == AFUnspec {
-			fam = e.Family
-		} else if fam != e.Family {
-			p.report(e.Pos, syntax.Error, "virtual server group %s mixes IPv4 and IPv6 addresses", name)
-		}
+	}
+	if has4 && has6 && fwmNoFamily {
+		p.warnf(n, "virtual server group %s cannot have IPv4, IPv6 and fwmark without family - removing", name)
+		return
 	}
 	p.cfg.VirtualServerGroups = append(p.cfg.VirtualServerGroups, g)
 }
 
-// vsgEntry parses one group line: "IP [PORT]", "IP-END [PORT]", "IP/LEN [PORT]" or
-// "fwmark N [inet|inet6]".
-func (p *parser) vsgEntry(n *syntax.Node) (VSGEntry, bool) {
+// vsgEntry parses one group line: "IP [PORT]", "IP-END [PORT]", "IP-IP [PORT]", "IP/LEN [PORT]" or
+// "fwmark N [inet|inet6]" (check_data.c alloc_vsg_entry(), whose messages it uses). A port of 0 means
+// none, as in keepalived.
+func (p *parser) vsgEntry(g string, n *syntax.Node) (VSGEntry, bool) {
 	e := VSGEntry{Pos: n.Pos}
 	if n.HasBlock {
-		p.errorf(n, "virtual_server_group entry '%s' cannot have a block", n.Keyword())
+		p.errorf(n, "virtual_server_group %s: entry '%s' cannot have a block", g, n.Keyword())
 		return e, false
 	}
 	if n.Keyword() == "fwmark" {
 		e.IsFwmark = true
-		v, ok := p.u32(n, 1, 1, math.MaxUint32)
-		if !ok {
+		s, _ := p.arg(n, 1)
+		v, err := strconv.ParseUint(s, 10, 32)
+		if err != nil {
+			p.errorf(n, "(%s): fwmark '%s' must be in [0, %d] - ignoring", g, s, uint32(math.MaxUint32))
 			return e, false
 		}
-		e.Fwmark = v
+		e.Fwmark = uint32(v)
 		if len(n.Args) > 2 {
 			switch n.Args[2] {
 			case "inet":
@@ -139,109 +150,101 @@ func (p *parser) vsgEntry(n *syntax.Node) (VSGEntry, bool) {
 			case "inet6":
 				e.Family = AFInet6
 			default:
-				p.errorf(n, "virtual_server_group fwmark expects inet|inet6 after the mark, found '%s'", n.Args[2])
+				p.errorf(n, "(%s): fwmark '%d' family %s unknown - ignoring", g, v, n.Args[2])
 				return e, false
 			}
 		}
-		if len(n.Args) > 3 {
-			p.errorf(n, "virtual_server_group fwmark has unexpected words '%s'", strings.Join(n.Args[3:], " "))
-		}
 		return e, true
 	}
-	first, last, ok := parseAddrRange(n.Keyword())
-	if !ok {
-		p.errorf(n, "virtual_server_group entry expects IP, IP-END, IP/LEN or 'fwmark N', found '%s'", n.Keyword())
-		return e, false
-	}
-	e.First, e.Last, e.Family = first, last, afOf(first)
 	if len(n.Args) > 1 {
 		port, ok := parsePort(n.Args[1])
 		if !ok {
-			p.errorf(n, "virtual_server_group entry %s expects a port in [0, 65535], found '%s'", n.Keyword(), n.Args[1])
+			p.errorf(n, "Invalid virtual server group IP address %s /port/%s - skipping", n.Keyword(), n.Args[1])
 			return e, false
 		}
 		e.Port = port
 	}
-	if len(n.Args) > 2 {
-		p.errorf(n, "virtual_server_group entry %s has unexpected words '%s'", n.Keyword(), strings.Join(n.Args[2:], " "))
+	first, last, msg := parseAddrRange(n.Keyword())
+	if msg != "" {
+		p.errorf(n, "%s", msg)
+		return e, false
 	}
+	e.First, e.Last, e.Family = first, last, afOf(first)
 	return e, true
 }
 
-// parseAddrRange parses "IP", "a.b.c.d-e" (last IPv4 octet, decimal), "v6::a-b" (last group, hex),
-// "IP-IP" and "IP/LEN". The range may vary only in the last IPv4 octet or IPv6 group, as keepalived
-// keeps a range as a base address and an end value for that part.
-func parseAddrRange(s string) (first, last netip.Addr, ok bool) {
-	if a, err := netip.ParseAddr(s); err == nil {
-		return a, a, true
+// parseAddrRange parses a group address: "IP", "IP/LEN" (host bits must be zero), "a.b.c.d-e" (end of
+// the last IPv4 octet, decimal), "v6::a-b" (end of the last IPv6 group, hex) or "IP-IP". It returns
+// keepalived's message on failure.
+func parseAddrRange(s string) (first, last netip.Addr, msg string) {
+	bad := func() (netip.Addr, netip.Addr, string) {
+		return netip.Addr{}, netip.Addr{}, "Invalid virtual server group IP address " + s + " - skipping"
 	}
-	if strings.Contains(s, "/") {
-		pfx, err := netip.ParsePrefix(s)
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a, a, ""
+	}
+	if base, bitsStr, ok := strings.Cut(s, "/"); ok {
+		a, err := netip.ParseAddr(base)
 		if err != nil {
-			return first, last, false
+			return bad()
 		}
-		minBits := 24
-		if pfx.Addr().Is6() {
-			minBits = 112
+		bits, ok := parseUintBase(bitsStr, 10, uint64(a.BitLen()))
+		if !ok || bits == 0 {
+			return first, last, "Invalid netmask - " + s + " - skipping"
 		}
-		if pfx.Bits() < minBits {
-			return first, last, false
+		pfx := netip.PrefixFrom(a, int(bits))
+		if pfx.Masked().Addr() != a {
+			return first, last, "Address mask bits not empty - " + s + " - skipping"
 		}
-		first = pfx.Masked().Addr()
-		b := first.AsSlice()
-		host := pfx.Addr().BitLen() - pfx.Bits()
-		for i := len(b) - 1; host > 0; i-- {
-			m := byte(0xff)
-			if host < 8 {
-				m = byte(1<<host - 1)
-			}
-			b[i] |= m
-			host -= 8
+		b := a.AsSlice()
+		for i := int(bits); i < a.BitLen(); i++ {
+			b[i/8] |= 0x80 >> (i % 8)
 		}
 		last, _ = netip.AddrFromSlice(b)
-		return first, last, true
+		return a, last, ""
 	}
-	i := strings.LastIndexByte(s, '-')
+	i := strings.IndexByte(s, '-')
 	if i <= 0 {
-		return first, last, false
+		return bad()
 	}
 	first, err := netip.ParseAddr(s[:i])
-	if err != nil || first.Zone() != "" {
-		return first, last, false
+	if err != nil {
+		return bad()
 	}
 	end := s[i+1:]
-	if a, err := netip.ParseAddr(end); err == nil {
-		last = a
-	} else {
-		b := first.AsSlice()
-		if first.Is4() {
-			v, ok := parseUintBase(end, 10, 255)
-			if !ok {
-				return first, last, false
-			}
-			b[3] = byte(v)
-		} else {
-			v, ok := parseUintBase(end, 16, 0xffff)
-			if !ok {
-				return first, last, false
-			}
-			b[14], b[15] = byte(v>>8), byte(v)
+	if (first.Is4() && strings.Contains(end, ".")) || (first.Is6() && strings.Contains(end, ":")) {
+		last, err = netip.ParseAddr(end)
+		if err != nil {
+			return first, last, "Invalid range end " + s + " - skipping"
 		}
-		last, _ = netip.AddrFromSlice(b)
+		if first.Is4() != last.Is4() {
+			return first, last, "Range address families do not match " + s + " - skipping"
+		}
+		if last.Less(first) {
+			return first, last, "Address range end is less than address range start - " + s + " - skipping"
+		}
+		return first, last, ""
 	}
-	if first.Is4() != last.Is4() || last.Less(first) {
-		return first, last, false
+	b := first.AsSlice()
+	var start, v uint64
+	var ok bool
+	if first.Is4() {
+		start = uint64(b[3])
+		v, ok = parseUintBase(end, 10, 255)
+		b[3] = byte(v)
+	} else {
+		start = uint64(b[14])<<8 | uint64(b[15])
+		v, ok = parseUintBase(end, 16, 0xffff)
+		b[14], b[15] = byte(v>>8), byte(v)
 	}
-	// Only the last octet (IPv4) or 16-bit group (IPv6) may differ.
-	fb, lb := first.AsSlice(), last.AsSlice()
-	keep := len(fb) - 1
-	if first.Is6() {
-		keep = len(fb) - 2
+	if !ok {
+		return first, last, "Virtual server group range '" + s + "' end '" + end + "' too large or invalid"
 	}
-	if !slices.Equal(fb[:keep], lb[:keep]) {
-		return first, last, false
+	if start >= v {
+		return first, last, "Address range end is not greater than address range start - " + s + " - skipping"
 	}
-	return first, last, true
+	last, _ = netip.AddrFromSlice(b)
+	return first, last, ""
 }
 
 // parseUintBase parses a non-empty unsigned number in base that is at most hi.
@@ -270,7 +273,7 @@ func parseUintBase(s string, base int, hi uint64) (uint64, bool) {
 
 // vsBlock parses "virtual_server IP [PORT] | fwmark N | group NAME { … }" (check_data.c alloc_vs()).
 func (p *parser) vsBlock(n *syntax.Node) {
-	vs := &VirtualServer{Pos: n.Pos, Protocol: ProtoTCP, Scheduler: SchedWLC, Quorum: defaultQuorum}
+	vs := &VirtualServer{Pos: n.Pos, Quorum: defaultQuorum, Weight: defaultRSWeight}
 	what, ok := p.arg(n, 1)
 	if !ok {
 		return
@@ -283,8 +286,9 @@ func (p *parser) vsBlock(n *syntax.Node) {
 			return
 		}
 		v, err := strconv.ParseUint(s, 10, 32)
+		// keepalived accepts 0 but then treats the service as an address service; refuse it.
 		if err != nil || v == 0 {
-			p.errorf(n, "'virtual_server fwmark' expects a mark in [1, 4294967295], found '%s'", s)
+			p.errorf(n, "virtual server fwmark '%s' must be in [1, %d] - ignoring", s, uint32(math.MaxUint32))
 			return
 		}
 		vs.Fwmark = uint32(v)
@@ -298,13 +302,14 @@ func (p *parser) vsBlock(n *syntax.Node) {
 	default:
 		a, err := netip.ParseAddr(what)
 		if err != nil {
-			p.errorf(n, "'virtual_server' expects IP [PORT], 'fwmark N' or 'group NAME', found '%s'", what)
+			p.errorf(n, "Invalid virtual server IP address %s - skipping (expected IP [PORT], 'fwmark N' or 'group NAME')", what)
 			return
 		}
 		vs.Addr, vs.Family = a, afOf(a)
 		if len(n.Args) > 2 {
-			port, ok := p.port(n, 2)
+			port, ok := parsePort(n.Args[2])
 			if !ok {
+				p.errorf(n, "Invalid virtual server IP address/port %s/%s - skipping", what, n.Args[2])
 				return
 			}
 			vs.Port = port
@@ -315,7 +320,8 @@ func (p *parser) vsBlock(n *syntax.Node) {
 		max = 2
 	}
 	if len(n.Args) > max {
-		p.errorf(n, "'virtual_server %s' has unexpected words '%s'", strings.Join(n.Args[1:max], " "), strings.Join(n.Args[max:], " "))
+		// keepalived ignores them silently.
+		p.infof(n, "'virtual_server %s': extra words '%s' ignored", strings.Join(n.Args[1:max], " "), strings.Join(n.Args[max:], " "))
 	}
 	if !n.HasBlock {
 		p.errorf(n, "'virtual_server %s' expects a block", vs.Name())
@@ -333,7 +339,7 @@ func (p *parser) vsKeywords(vs *VirtualServer) keywords {
 			return
 		}
 		if !slices.Contains(schedulers, Scheduler(s)) {
-			p.errorf(n, "'%s' expects one of rr|wrr|lc|wlc|lblc|sh|mh|dh|fo|ovf|lblcr|sed|nq|twos, found '%s'", n.Keyword(), s)
+			p.errorf(n, "Invalid lvs_scheduler '%s' - ignoring (expected rr|wrr|lc|wlc|lblc|sh|mh|dh|fo|ovf|lblcr|sed|nq|twos)", s)
 			return
 		}
 		vs.Scheduler = Scheduler(s)
@@ -349,7 +355,7 @@ func (p *parser) vsKeywords(vs *VirtualServer) keywords {
 	}
 	fwd := func(n *syntax.Node) {
 		if f, ok := p.forwarding(n); ok {
-			vs.Forwarding = f
+			vs.Forwarding, vs.fwdSet = f, true
 		}
 	}
 	kws := keywords{
@@ -373,7 +379,6 @@ func (p *parser) vsKeywords(vs *VirtualServer) keywords {
 				return
 			}
 			vs.Family = f
-			vs.familyPos = n
 		},
 		"inhibit_on_failure": func(n *syntax.Node) { p.boolean(n, &vs.InhibitOnFailure) },
 		"lb_algo":            sched,
@@ -395,7 +400,7 @@ func (p *parser) vsKeywords(vs *VirtualServer) keywords {
 				vs.PersistenceTimeout = defaultPersistenceTimeout
 				return
 			}
-			if v, ok := p.u32(n, 1, 1, math.MaxUint32); ok {
+			if v, ok := p.u32(n, 1, 1, maxPersistence); ok {
 				vs.PersistenceTimeout = time.Duration(v) * time.Second
 			}
 		},
@@ -413,10 +418,10 @@ func (p *parser) vsKeywords(vs *VirtualServer) keywords {
 			case "SCTP":
 				vs.Protocol = ProtoSCTP
 			default:
-				p.errorf(n, "'protocol' expects TCP|UDP|SCTP, found '%s'", s)
+				p.errorf(n, "Unknown protocol %s - ignoring (expected TCP|UDP|SCTP)", s)
 				return
 			}
-			vs.protoPos = n
+			vs.protoSet = true
 		},
 		"ha_suspend":  func(n *syntax.Node) { p.boolean(n, &vs.HASuspend) },
 		"smtp_alert":  func(n *syntax.Node) { p.flagOpt(n, &vs.SMTPAlert) },
@@ -426,14 +431,14 @@ func (p *parser) vsKeywords(vs *VirtualServer) keywords {
 		"omega":       func(n *syntax.Node) { p.boolean(n, &vs.Omega) },
 		"quorum_up": func(n *syntax.Node) {
 			if vs.QuorumUp != nil {
-				p.warnf(n, "virtual server %s: quorum_up script already specified - ignoring '%s'", vs.Name(), n.Raw)
+				p.infof(n, "Virtual server %s: quorum_up script already specified - ignoring '%s'", vs.Name(), n.Raw)
 				return
 			}
 			vs.QuorumUp = p.checkScript(n)
 		},
 		"quorum_down": func(n *syntax.Node) {
 			if vs.QuorumDown != nil {
-				p.warnf(n, "virtual server %s: quorum_down script already specified - ignoring '%s'", vs.Name(), n.Raw)
+				p.infof(n, "Virtual server %s: quorum_down script already specified - ignoring '%s'", vs.Name(), n.Raw)
 				return
 			}
 			vs.QuorumDown = p.checkScript(n)
@@ -442,12 +447,7 @@ func (p *parser) vsKeywords(vs *VirtualServer) keywords {
 		"hysteresis": func(n *syntax.Node) {
 			p.integer(n, 1, 0, math.MaxUint32, &vs.Hysteresis)
 		},
-		"weight": func(n *syntax.Node) {
-			var w int
-			if p.integer(n, 1, 0, maxIPVSWeight, &w) {
-				vs.Weight.set(w)
-			}
-		},
+		"weight":       func(n *syntax.Node) { p.integer(n, 1, 0, maxIPVSWeight, &vs.Weight) },
 		"sorry_server": func(n *syntax.Node) { p.sorryServer(n, vs) },
 		"sorry_server_inhibit": func(n *syntax.Node) {
 			if vs.SorryServer == nil {
@@ -516,51 +516,61 @@ func (p *parser) persistenceGranularity(n *syntax.Node, vs *VirtualServer) {
 
 // sorryServer parses "sorry_server IP [PORT]".
 func (p *parser) sorryServer(n *syntax.Node, vs *VirtualServer) {
-	a, ok := p.addr(n, 1)
-	if !ok {
+	ip, _ := p.arg(n, 1)
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		p.errorf(n, "Invalid sorry server IP address %s - skipping", ip)
 		return
 	}
 	ss := &SorryServer{Pos: n.Pos, Addr: a}
 	if len(n.Args) > 2 {
-		port, ok := p.port(n, 2)
+		port, ok := parsePort(n.Args[2])
 		if !ok {
+			p.errorf(n, "Invalid sorry server IP address/port %s/%s - skipping", ip, n.Args[2])
 			return
 		}
 		ss.Port = port
 	}
 	if vs.SorryServer != nil {
-		p.warnf(n, "virtual server %s: sorry_server already specified - replacing", vs.Name())
+		p.infof(n, "Virtual server %s: sorry_server already specified - replacing", vs.Name())
 	}
 	vs.SorryServer = ss
 }
 
 // rsBlock parses "real_server IP [PORT] { … }" (check_data.c alloc_rs()).
 func (p *parser) rsBlock(n *syntax.Node, vs *VirtualServer) {
-	a, ok := p.addr(n, 1)
-	if !ok {
+	ip, _ := p.arg(n, 1)
+	port := "0"
+	if len(n.Args) > 2 {
+		port = n.Args[2]
+	}
+	a, err := netip.ParseAddr(ip)
+	pn, ok := parsePort(port)
+	if err != nil || !ok {
+		p.errorf(n, "Invalid real server ip address/port %s/%s - skipping", ip, port)
 		return
 	}
-	rs := &RealServer{Pos: n.Pos, Addr: a, Weight: defaultRSWeight}
-	if len(n.Args) > 2 {
-		port, ok := p.port(n, 2)
-		if !ok {
-			return
-		}
-		rs.Port = port
-	}
+	rs := &RealServer{Pos: n.Pos, Addr: a, Port: pn, Weight: defaultRSWeight}
 	if len(n.Args) > 3 {
-		p.errorf(n, "'real_server' has unexpected words '%s'", strings.Join(n.Args[3:], " "))
+		p.infof(n, "'real_server %s %s': extra words '%s' ignored", ip, port, strings.Join(n.Args[3:], " "))
 	}
-	if n.HasBlock {
-		p.walk(n.Block, p.rsKeywords(vs, rs))
+	// keepalived needs the block: without it the next line is taken as the missing '{'.
+	if !n.HasBlock {
+		p.errorf(n, "'real_server %s' expects a block: 'real_server %s {'", ip, ip)
+		return
 	}
+	p.walk(n.Block, p.rsKeywords(vs, rs))
 	vs.RealServers = append(vs.RealServers, rs)
 }
 
 // rsKeywords are the keywords inside a real_server block, checkers included.
 func (p *parser) rsKeywords(vs *VirtualServer, rs *RealServer) keywords {
 	kws := keywords{
-		"weight": func(n *syntax.Node) { p.integer(n, 1, 0, maxIPVSWeight, &rs.Weight) },
+		"weight": func(n *syntax.Node) {
+			if p.integer(n, 1, 0, maxIPVSWeight, &rs.Weight) {
+				rs.weightSet = true
+			}
+		},
 		"lvs_method": func(n *syntax.Node) {
 			if f, ok := p.forwarding(n); ok {
 				rs.Forwarding.set(f)
@@ -579,14 +589,14 @@ func (p *parser) rsKeywords(vs *VirtualServer, rs *RealServer) keywords {
 		"inhibit_on_failure": func(n *syntax.Node) { p.flagOpt(n, &rs.InhibitOnFailure) },
 		"notify_up": func(n *syntax.Node) {
 			if rs.NotifyUp != nil {
-				p.warnf(n, "virtual server %s: notify_up script already specified - ignoring '%s'", vs.Name(), n.Raw)
+				p.infof(n, "Virtual server %s: notify_up script already specified - ignoring '%s'", vs.Name(), n.Raw)
 				return
 			}
 			rs.NotifyUp = p.checkScript(n)
 		},
 		"notify_down": func(n *syntax.Node) {
 			if rs.NotifyDown != nil {
-				p.warnf(n, "virtual server %s: notify_down script already specified - ignoring '%s'", vs.Name(), n.Raw)
+				p.infof(n, "Virtual server %s: notify_down script already specified - ignoring '%s'", vs.Name(), n.Raw)
 				return
 			}
 			rs.NotifyDown = p.checkScript(n)

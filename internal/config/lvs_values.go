@@ -66,7 +66,7 @@ func (p *parser) checkScript(n *syntax.Node) *CheckScript {
 		s.Group = words[2]
 	}
 	if len(words) > 3 {
-		p.warnf(n, "'%s' has extra words after the user and group: '%s' (quote the command to pass arguments)",
+		p.infof(n, "'%s' has extra words after the user and group: '%s' (quote the command to pass arguments)",
 			n.Keyword(), strings.Join(words[3:], " "))
 	}
 	return s
