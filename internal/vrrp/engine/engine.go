@@ -52,6 +52,10 @@ type Engine struct {
 	events chan func()
 	done   chan struct{}
 	out    []fsm.Action
+
+	// Address workers live until their instance is removed or the engine stops.
+	workCtx context.Context
+	workWG  sync.WaitGroup
 }
 
 // endpoint is one shared socket and the instances listening on it.
@@ -114,15 +118,12 @@ func New(cfg *config.Config, net Network, opts Options) (*Engine, error) {
 // KeepAddressesOnStop) and returns.
 func (e *Engine) Run(ctx context.Context) error {
 	defer close(e.done)
+	workCtx, stopWorkers := context.WithCancel(context.Background())
+	e.workCtx = workCtx
 	if err := e.start(); err != nil {
+		stopWorkers()
 		e.closeConns()
 		return err
-	}
-	workCtx, stopWorkers := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for _, in := range e.instances {
-		wg.Add(1)
-		go func() { defer wg.Done(); in.worker.run(workCtx) }()
 	}
 	if err := e.net.WatchLinks(func(name string) { e.post(func() { e.linkChanged(name) }) }); err != nil {
 		e.log.Warn("link monitoring unavailable; interface state changes will not be seen", "err", err)
@@ -147,7 +148,7 @@ func (e *Engine) Run(ctx context.Context) error {
 				in.worker.wait()
 			}
 			stopWorkers()
-			wg.Wait()
+			e.workWG.Wait()
 			e.closeConns()
 			return nil
 		}
@@ -158,33 +159,13 @@ func (e *Engine) Run(ctx context.Context) error {
 // start-up cleanup, reference §1a.10) and opens the sockets.
 func (e *Engine) start() error {
 	for _, in := range e.instances {
-		c := in.cfg
-		in.worker = newAddrWorker(e.net, c.Name, in.addrs, e.log)
-		in.machineReady()
-		if err := e.net.SetAddresses(c.Name, in.addrs, false); err != nil {
-			e.log.Warn("start-up cleanup of configured addresses failed", "instance", c.Name, "err", err)
+		// Start-up cleanup: remove configured addresses left by an earlier run (keepalived does).
+		if err := e.net.SetAddresses(in.cfg.Name, in.addrs, false); err != nil {
+			e.log.Warn("start-up cleanup of configured addresses failed", "instance", in.cfg.Name, "err", err)
 		}
-		ifc, err := e.net.Interface(c.Interface)
-		if err == nil {
-			in.src, err = sourceAddress(c, ifc)
+		if err := e.attach(in); err != nil {
+			return err
 		}
-		if err != nil {
-			e.log.Warn("instance starts in FAULT", "instance", c.Name, "iface", c.Interface, "err", err)
-		}
-		if in.ep.Unicast && !in.ep.Src.IsValid() {
-			in.ep.Src = in.src
-		}
-		ep, ok := e.endpoints[in.ep]
-		if !ok {
-			conn, err := e.net.Open(in.ep, e.receiver(in.ep))
-			if err != nil {
-				return fmt.Errorf("instance %s: open VRRP socket on %s: %w", c.Name, c.Interface, err)
-			}
-			ep = &endpoint{conn: conn, byVRID: map[uint8][]*instance{}}
-			e.endpoints[in.ep] = ep
-		}
-		in.conn = ep.conn
-		ep.byVRID[uint8(c.VRID)] = append(ep.byVRID[uint8(c.VRID)], in)
 	}
 	// Machines are created once every member of a unit is known.
 	for _, u := range e.units {
@@ -195,8 +176,64 @@ func (e *Engine) start() error {
 	return nil
 }
 
-// machineReady is a hook for instance preparation that needs the worker; nothing yet.
-func (in *instance) machineReady() {}
+// attach gives in its address worker, source address and socket.
+func (e *Engine) attach(in *instance) error {
+	c := in.cfg
+	in.worker = newAddrWorker(e.net, c.Name, in.addrs, e.log)
+	ctx, cancel := context.WithCancel(e.workCtx)
+	in.stopWorker = cancel
+	e.workWG.Add(1)
+	go func() { defer e.workWG.Done(); in.worker.run(ctx) }()
+
+	ifc, err := e.net.Interface(c.Interface)
+	if err == nil {
+		in.src, err = sourceAddress(c, ifc)
+	}
+	if err != nil {
+		e.log.Warn("instance starts in FAULT", "instance", c.Name, "iface", c.Interface, "err", err)
+	}
+	if in.ep.Unicast && !in.ep.Src.IsValid() {
+		in.ep.Src = in.src
+	}
+	ep, ok := e.endpoints[in.ep]
+	if !ok {
+		conn, err := e.net.Open(in.ep, e.receiver(in.ep))
+		if err != nil {
+			return fmt.Errorf("instance %s: open VRRP socket on %s: %w", c.Name, c.Interface, err)
+		}
+		ep = &endpoint{conn: conn, byVRID: map[uint8][]*instance{}}
+		e.endpoints[in.ep] = ep
+	}
+	in.conn = ep.conn
+	ep.byVRID[uint8(c.VRID)] = append(ep.byVRID[uint8(c.VRID)], in)
+	return nil
+}
+
+// detach releases in's socket share; the last instance on an endpoint closes it.
+func (e *Engine) detach(in *instance) {
+	ep := e.endpoints[in.ep]
+	if ep == nil {
+		return
+	}
+	vrid := uint8(in.cfg.VRID)
+	list := ep.byVRID[vrid][:0]
+	for _, o := range ep.byVRID[vrid] {
+		if o != in {
+			list = append(list, o)
+		}
+	}
+	if len(list) == 0 {
+		delete(ep.byVRID, vrid)
+	} else {
+		ep.byVRID[vrid] = list
+	}
+	if len(ep.byVRID) == 0 {
+		if err := ep.conn.Close(); err != nil {
+			e.log.Debug("closing VRRP socket", "err", err)
+		}
+		delete(e.endpoints, in.ep)
+	}
+}
 
 // buildMachines creates the state machines of u.
 func (e *Engine) buildMachines(u *unit) error {

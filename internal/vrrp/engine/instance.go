@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -32,10 +33,11 @@ type instance struct {
 	rx     packet.Advert
 	rxMeta packet.Meta
 
-	addrs  AddressSet
-	worker *addrWorker
-	timers map[fsm.Timer]*time.Timer
-	track  trackState
+	addrs      AddressSet
+	worker     *addrWorker
+	stopWorker context.CancelFunc
+	timers     map[fsm.Timer]*time.Timer
+	track      trackState
 
 	// Counters, read by Snapshot from other goroutines.
 	stats Stats

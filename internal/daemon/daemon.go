@@ -1,0 +1,203 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+
+	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/internal/config"
+	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
+	"github.com/gokeepalived/gokeepalived/internal/vrrp/engine"
+)
+
+// keepalived's daemon exit codes (lib/scheduler.h, reference §1c.3).
+const (
+	exitOK       = 0
+	exitFatal    = 1
+	exitConfig   = 2
+	exitNoConfig = 6
+)
+
+// sigJSON is keepalived's JSON dump signal, SIGRTMIN+2 (36 with glibc).
+const sigJSON = syscall.Signal(36)
+
+// Run runs the daemon with the parsed command line until SIGTERM (or SIGINT) and returns the
+// process exit code. It is cli.Env.Daemon.
+func Run(opts *cli.Options) int {
+	return run(opts, os.Stderr, "/run")
+}
+
+func run(opts *cli.Options, stderr io.Writer, runDir string) int {
+	log, closer, err := newLogger(logSetup{
+		Console: opts.LogConsole || opts.DontFork && opts.NoSyslog, Detail: opts.LogDetail,
+		NoSyslog: opts.NoSyslog, Facility: opts.LogFacility, Ident: "Keepalived",
+	}, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "gokeepalived: %v\n", err)
+		return exitConfig
+	}
+	defer closer.Close()
+
+	if opts.Namespace != "" {
+		if code, handled := enterNamespace(opts.Namespace, log); handled {
+			return code
+		}
+	}
+	for _, nb := range opts.NotBuilt {
+		log.Warn("option accepted but not implemented in gokeepalived yet", "option", nb)
+	}
+
+	cfg, code := loadConfig(opts, log)
+	if cfg == nil {
+		return code
+	}
+	log.Info("Starting gokeepalived", "version", cli.KeepalivedVersion, "config", opts.ConfigFile, "pid", os.Getpid())
+
+	mainPID, vrrpPID, _ := pidPaths(runDir, cfg.Global.Instance, cfg.Global.UsePIDDir, opts.PIDFile, opts.VRRPPIDFile, opts.CheckersPIDFile)
+	pf, err := writePIDFile(mainPID)
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		return exitFatal
+	}
+	defer pf.remove()
+	runVRRP := !opts.CheckOnly && len(cfg.Instances) > 0
+	if runVRRP {
+		vf, err := writePIDFile(vrrpPID)
+		if err != nil {
+			log.Error("cannot start", "err", err)
+			return exitFatal
+		}
+		defer vf.remove()
+	}
+	reportLVS(cfg, opts, log)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 8)
+	watched := []os.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2, sigJSON}
+	if !opts.IgnoreSIGINT {
+		watched = append(watched, syscall.SIGINT)
+	} else {
+		signal.Ignore(syscall.SIGINT)
+	}
+	signal.Notify(sigs, watched...)
+	defer signal.Stop(sigs)
+
+	var eng *engine.Engine
+	engineDone := make(chan error, 1)
+	if runVRRP {
+		netw, closeNet, err := newNetwork(log)
+		if err != nil {
+			log.Error("cannot start VRRP", "err", err)
+			return exitFatal
+		}
+		defer closeNet()
+		eng, err = engine.New(cfg, netw, engine.Options{Logger: log, KeepAddressesOnStop: opts.DontReleaseVRRP})
+		if err != nil {
+			log.Error("cannot start VRRP", "err", err)
+			return exitConfig
+		}
+		go func() { engineDone <- eng.Run(ctx) }()
+	} else {
+		log.Info("no vrrp_instance configured (or -C given): VRRP is not running")
+	}
+	sdNotify("READY=1\nMAINPID=" + strconv.Itoa(os.Getpid()))
+
+	for {
+		select {
+		case err := <-engineDone:
+			if err != nil {
+				log.Error("VRRP stopped", "err", err)
+				return exitFatal
+			}
+			return exitOK
+		case s := <-sigs:
+			switch s {
+			case syscall.SIGTERM, syscall.SIGINT:
+				log.Info("Stopping", "signal", s.String())
+				sdNotify("STOPPING=1")
+				cancel()
+				if eng == nil {
+					return exitOK
+				}
+			case syscall.SIGHUP:
+				sdNotify("RELOADING=1")
+				reload(opts, eng, log)
+				sdNotify("READY=1")
+			case syscall.SIGUSR1, syscall.SIGUSR2, sigJSON:
+				if eng != nil {
+					dumpState(eng, s, log)
+				}
+			}
+		}
+	}
+}
+
+// loadConfig reads the configuration and logs its diagnostics. It returns nil and the exit code
+// when the daemon cannot run.
+func loadConfig(opts *cli.Options, log *slog.Logger) (*config.Config, int) {
+	if _, err := os.Stat(opts.ConfigFile); err != nil {
+		log.Error("Configuration file not found or unreadable", "config", opts.ConfigFile, "err", err)
+		return nil, exitNoConfig
+	}
+	cfg, diags := config.Load(opts.ConfigFile, cli.LoadOptions(opts))
+	for _, d := range diags {
+		lvl := slog.LevelWarn
+		if d.Severity >= syntax.Error {
+			lvl = slog.LevelError
+		}
+		log.Log(context.Background(), lvl, d.Msg, "pos", d.Pos.String(), "level", d.Severity.String())
+	}
+	if cfg == nil || diags.Max() >= syntax.Fatal && diags.Max() != syntax.Security {
+		return nil, exitConfig
+	}
+	return cfg, exitOK
+}
+
+// reload re-reads the configuration; on success the engine keeps unchanged instances as they
+// are, stops removed ones and starts new ones. A configuration that cannot be loaded leaves the
+// running one untouched.
+func reload(opts *cli.Options, eng *engine.Engine, log *slog.Logger) {
+	log.Info("Reloading configuration", "config", opts.ConfigFile)
+	cfg, _ := loadConfig(opts, log)
+	if cfg == nil {
+		log.Error("reload aborted: the new configuration cannot be used; keeping the running one")
+		return
+	}
+	if eng == nil {
+		return
+	}
+	if err := eng.Reload(cfg); err != nil {
+		log.Error("reload failed", "err", err)
+	}
+}
+
+// reportLVS says once, clearly, why virtual_server blocks are not programmed.
+func reportLVS(cfg *config.Config, opts *cli.Options, log *slog.Logger) {
+	if len(cfg.VirtualServers) == 0 || opts.VRRPOnly {
+		return
+	}
+	if err := ipvsAvailable(); err != nil {
+		log.Warn("LVS is off: virtual_server blocks are not programmed because the kernel has no IPVS; VRRP runs normally", "virtual_servers", len(cfg.VirtualServers), "err", err)
+		return
+	}
+	log.Warn("LVS is off: programming IPVS is not built into gokeepalived yet; VRRP runs normally", "virtual_servers", len(cfg.VirtualServers))
+}
+
+// errNoIPVS reports a kernel without IPVS.
+var errNoIPVS = errors.New("/proc/net/ip_vs is missing (ip_vs module not loaded or not built)")
+
+// ipvsAvailable checks for the kernel's IPVS.
+func ipvsAvailable() error {
+	if _, err := os.Stat("/proc/net/ip_vs"); err != nil {
+		return errNoIPVS
+	}
+	return nil
+}

@@ -1,0 +1,15 @@
+//go:build !linux
+
+package daemon
+
+import (
+	"errors"
+	"log/slog"
+
+	"github.com/gokeepalived/gokeepalived/internal/vrrp/engine"
+)
+
+// newNetwork is Linux-only: VRRP needs raw sockets and netlink.
+func newNetwork(log *slog.Logger) (engine.Network, func(), error) {
+	return nil, nil, errors.New("VRRP needs Linux (raw sockets, netlink)")
+}
