@@ -39,6 +39,7 @@ func load(t *testing.T, text string) *config.Config {
 // router runs one engine on a fake node until stopped.
 type router struct {
 	net    *fakeNet
+	engine *Engine
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -51,7 +52,7 @@ func startRouter(t *testing.T, lan *fakeLAN, name, addr, conf string) *router {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &router{net: n, cancel: cancel, done: make(chan error, 1)}
+	r := &router{net: n, engine: e, cancel: cancel, done: make(chan error, 1)}
 	go func() { r.done <- e.Run(ctx) }()
 	return r
 }
@@ -199,6 +200,38 @@ func TestLinkDownFault(t *testing.T) {
 		synctest.Wait()
 		if b.net.isInstalled("VI_1") {
 			t.Error("backup kept the VIP after the master came back")
+		}
+		a.stop(t)
+		b.stop(t)
+	})
+}
+
+// TestTrackerWeightDemotesMaster: a failing weighted tracker lowers the master's priority below
+// the backup's, which preempts; a weight-0 (fault) tracker puts the instance in FAULT.
+func TestTrackerWeightDemotesMaster(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lan := &fakeLAN{}
+		a := startRouter(t, lan, "a", "198.51.100.1", instanceConf(150, ""))
+		b := startRouter(t, lan, "b", "198.51.100.2", instanceConf(100, ""))
+		waitInstalled(t, a.net, 10*time.Second)
+		eng := a.engine
+		eng.SetTracker("VI_1", "script chk_nginx", TrackerState{Weight: -60})
+		waitInstalled(t, b.net, 10*time.Second)
+		synctest.Wait()
+		if a.net.isInstalled("VI_1") {
+			t.Error("demoted master (150-60 < 100) kept the VIP")
+		}
+		eng.SetTracker("VI_1", "script chk_nginx", TrackerState{})
+		waitInstalled(t, a.net, 10*time.Second)
+
+		eng.SetTracker("VI_1", "script chk_db", TrackerState{Fault: true})
+		synctest.Wait()
+		st, err := eng.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st[0].State != "FAULT" || a.net.isInstalled("VI_1") {
+			t.Errorf("after a fault tracker: state %s, VIP installed %v; want FAULT without VIP", st[0].State, a.net.isInstalled("VI_1"))
 		}
 		a.stop(t)
 		b.stop(t)

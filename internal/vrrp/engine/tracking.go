@@ -6,11 +6,41 @@ import (
 	"github.com/gokeepalived/gokeepalived/internal/vrrp/fsm"
 )
 
-// trackState is what the engine last told an instance's machine about its interfaces.
+// trackState is what the engine knows of an instance's trackers and last told its machine.
 type trackState struct {
 	linkFault bool
 	weight    int
 	reported  bool
+	// external holds the trackers reported through SetTracker (scripts, files, processes, ...).
+	external map[string]TrackerState
+}
+
+// TrackerState is one tracker's current verdict for one instance.
+type TrackerState struct {
+	// Fault means the tracker failed and has no weight: the instance must be in FAULT.
+	Fault bool
+	// Weight is the tracker's current contribution to the effective priority.
+	Weight int
+}
+
+// SetTracker records the state of tracker key (e.g. "script chk_nginx") for the named instance
+// and re-evaluates it. Trackers of a sync group are reported for each member. It is safe to call
+// from any goroutine and does not wait for the loop.
+func (e *Engine) SetTracker(instance, key string, st TrackerState) {
+	e.post(func() {
+		in := e.byName[instance]
+		if in == nil {
+			return
+		}
+		if in.track.external == nil {
+			in.track.external = map[string]TrackerState{}
+		}
+		if old, ok := in.track.external[key]; ok && old == st {
+			return
+		}
+		in.track.external[key] = st
+		e.evaluateFaults(in, false)
+	})
 }
 
 // linkChanged re-evaluates every instance that depends on the named interface, and has the
@@ -81,6 +111,12 @@ func (e *Engine) evaluateFaults(in *instance, initial bool) {
 		}
 	}
 	st := &in.track
+	for key, t := range st.external {
+		if t.Fault {
+			fault, why = true, "tracker "+key+" failed"
+		}
+		weight += t.Weight
+	}
 	if fault != st.linkFault || (initial && fault) {
 		st.linkFault = fault
 		if fault {
