@@ -56,7 +56,11 @@ func NewHTTP(rs netip.AddrPort, o HTTPOptions) (*HTTPProber, error) {
 			cu.digest = d
 		}
 		if u.Regex != "" {
-			re, err := regexp.Compile(u.Regex)
+			flags, err := RegexFlags(u.RegexOptions)
+			if err != nil {
+				return nil, fmt.Errorf("url %s: %w", u.Path, err)
+			}
+			re, err := regexp.Compile(flags + u.Regex)
 			if err != nil {
 				return nil, fmt.Errorf("url %s: regex: %w", u.Path, err)
 			}
@@ -249,4 +253,36 @@ func ParseHTTPProtocol(s string) (HTTPProtocol, error) {
 		return HTTP11, nil
 	}
 	return HTTP10, fmt.Errorf("invalid http_protocol version %q", s)
+}
+
+// regexFlagMap maps PCRE2 regex_options with an RE2 equivalent to inline flags.
+var regexFlagMap = map[string]string{"caseless": "i", "multiline": "m", "dotall": "s", "ungreedy": "U"}
+
+// regexIgnored are PCRE2 options that change nothing for RE2 (it is always
+// UTF-8 aware and needs no JIT or auto-possession tuning).
+var regexIgnored = map[string]bool{
+	"utf": true, "never_utf": true, "ucp": true, "never_ucp": true, "no_auto_possess": true,
+	"no_start_optimize": true, "no_dotstar_anchor": true, "never_backslash_c": true,
+	"dollar_endonly": true, "no_auto_capture": true, "dupnames": true, "auto_callout": true,
+}
+
+// RegexFlags turns keepalived's regex_options into a Go inline-flag prefix
+// such as "(?is)". Options without an RE2 meaning are ignored; ones whose
+// meaning RE2 cannot honour (extended, firstline, ...) are an error.
+func RegexFlags(opts []string) (string, error) {
+	var f strings.Builder
+	for _, o := range opts {
+		if fl, ok := regexFlagMap[o]; ok {
+			f.WriteString(fl)
+			continue
+		}
+		if regexIgnored[o] {
+			continue
+		}
+		return "", fmt.Errorf("regex_options %s has no Go regexp equivalent", o)
+	}
+	if f.Len() == 0 {
+		return "", nil
+	}
+	return "(?" + f.String() + ")", nil
 }

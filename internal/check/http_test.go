@@ -149,6 +149,7 @@ func TestHTTPProber(t *testing.T) {
 		{"status list", HTTPOptions{Conn: fast, URLs: []URL{{Path: "/missing", StatusCodes: sc404}}}, ""},
 		{"all urls must pass", HTTPOptions{Conn: fast, URLs: []URL{{Path: "/ok"}, {Path: "/missing"}}}, "url /missing"},
 		{"regex", HTTPOptions{Conn: fast, URLs: []URL{{Path: "/ok", Regex: "go+d"}}}, ""},
+		{"regex caseless", HTTPOptions{Conn: fast, URLs: []URL{{Path: "/ok", Regex: "ALL GOOD", RegexOptions: []string{"caseless"}}}}, ""},
 		{"regex fails", HTTPOptions{Conn: fast, URLs: []URL{{Path: "/ok", Regex: "bad"}}}, "regex match failed"},
 		{"regex no match", HTTPOptions{Conn: fast, URLs: []URL{{Path: "/ok", Regex: "bad", RegexNoMatch: true}}}, ""},
 		{"regex min offset", HTTPOptions{Conn: fast, URLs: []URL{{Path: "/ok", Regex: "all", RegexMinOffset: 1}}}, "regex match failed"},
@@ -315,5 +316,24 @@ func TestGenhash(t *testing.T) {
 	}
 	if err := Genhash(context.Background(), GenhashOptions{Server: rs.Addr()}, &out); err == nil {
 		t.Fatal("missing port and url accepted")
+	}
+}
+
+func TestRegexFlags(t *testing.T) {
+	tests := []struct {
+		in   []string
+		want string
+		err  bool
+	}{
+		{nil, "", false},
+		{[]string{"caseless", "dotall"}, "(?is)", false},
+		{[]string{"utf", "multiline", "ungreedy"}, "(?mU)", false},
+		{[]string{"extended"}, "", true},
+	}
+	for _, tc := range tests {
+		got, err := RegexFlags(tc.in)
+		if got != tc.want || (err != nil) != tc.err {
+			t.Errorf("%v: got %q %v", tc.in, got, err)
+		}
 	}
 }
