@@ -410,13 +410,13 @@ type RealServer struct {
 
 // ResolvedRealServer is a real server's effective settings.
 type ResolvedRealServer struct {
-	Forwarding       Forwarding
 	InhibitOnFailure bool
 	Alpha            bool
 	// SMTPAlert is the real server's smtp_alert, else true. keepalived lets the global
 	// smtp_alert_checker/smtp_alert decide before falling back to true; the caller applies those.
 	SMTPAlert   bool
 	Virtualhost string
+	Forwarding  Forwarding
 }
 
 // lvsTopKeywords are the top-level keywords of the checker process.
