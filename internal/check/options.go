@@ -116,6 +116,7 @@ type URL struct {
 	StatusCodes    StatusCodes // status_code; empty means 200-299
 	VirtualHost    string      // virtualhost (per url)
 	Regex          string      // regex (Go RE2 syntax, see docs/checkers.md)
+	RegexOptions   []string    // regex_options (PCRE2 names, see RegexFlags)
 	RegexNoMatch   bool        // regex_no_match
 	RegexMinOffset int         // regex_min_offset
 	RegexMaxOffset int         // regex_max_offset (0 = no limit)
