@@ -18,6 +18,8 @@ type SyncGroup struct {
 	Notify                Notify
 	SMTPAlert             *bool
 	NotifyPriorityChanges bool
+	// notifyPrioSet records an explicit notify_priority_changes, which members inherit.
+	notifyPrioSet bool
 	// TrackingWeight keeps weighted trackers on members (sync_group_tracking_weight).
 	TrackingWeight bool
 
@@ -59,7 +61,10 @@ func (p *parser) syncGroupDef(n *syntax.Node) {
 			g.TrackingWeight = true
 		}),
 		"sync_group_tracking_weight": p.hBool(&g.TrackingWeight),
-		"notify_priority_changes":    p.hBool(&g.NotifyPriorityChanges),
+		"notify_priority_changes": func(n *syntax.Node) {
+			p.boolean(n, &g.NotifyPriorityChanges)
+			g.notifyPrioSet = true
+		},
 	})
 	for _, o := range p.cfg.SyncGroups {
 		if o.Name == name {
@@ -70,7 +75,8 @@ func (p *parser) syncGroupDef(n *syntax.Node) {
 	p.cfg.SyncGroups = append(p.cfg.SyncGroups, g)
 }
 
-// finishSyncGroups checks membership and hands group trackers to the members (vrrp_sync.c).
+// finishSyncGroups checks membership (vrrp_sync.c); group trackers are handed to the members
+// later, by finishGroupTrackers.
 func (p *parser) finishSyncGroups() {
 	kept := p.cfg.SyncGroups[:0]
 	for _, g := range p.cfg.SyncGroups {
@@ -97,14 +103,6 @@ func (p *parser) finishSyncGroups() {
 			continue
 		case 1:
 			p.report(g.Pos, syntax.Warning, "Sync group %s has only 1 virtual router(s) - this probably isn't what you want", g.Name)
-		}
-		for _, m := range g.Members {
-			v := p.cfg.Instance(m)
-			v.TrackInterfaces = append(v.TrackInterfaces, g.TrackInterfaces...)
-			v.TrackScripts = append(v.TrackScripts, g.TrackScripts...)
-			v.TrackFiles = append(v.TrackFiles, g.TrackFiles...)
-			v.TrackProcesses = append(v.TrackProcesses, g.TrackProcesses...)
-			v.TrackBFDs = append(v.TrackBFDs, g.TrackBFDs...)
 		}
 		kept = append(kept, g)
 	}

@@ -61,13 +61,13 @@ func TestSyncGroupWeightedTrackersDropped(t *testing.T) {
 		wantLost    []string
 	}{
 		{"member drops weights", "100", "", 1, 0, []string{
-			"(VI_1) WEIGHT IGNORED: track_script chk has weight -30 but VI_1 is a member of sync group G, whose members cannot use weighted trackers unless the group sets sync_group_tracking_weight; the tracker is removed",
-			"(VI_1) WEIGHT IGNORED: track_interface eth1 has weight 10 but VI_1 is a member of sync group G",
+			"(VI_1) ignoring tracked script chk with weights due to SYNC group: WEIGHT IGNORED: track_script chk has weight -30 but VI_1 is a member of sync group G, whose members cannot use weighted trackers unless the group sets sync_group_tracking_weight; the tracker is removed",
+			"(VI_1) ignoring eth1 tracked interface weight due to SYNC group: WEIGHT IGNORED: track_interface eth1 has weight 10 but VI_1 is a member of sync group G",
 		}},
 		{"tracking weight keeps them", "100", " sync_group_tracking_weight\n", 2, 10, nil},
 		{"owner drops weights even with tracking weight", "255", " sync_group_tracking_weight\n", 1, -1, []string{
-			"track_script chk has weight -30 but VI_1 is the address owner (priority 255)",
-			"track_interface eth1 has weight 10 but VI_1 is the address owner (priority 255), whose priority trackers never change; the tracker is removed",
+			"ignoring tracked script chk with weights due to address owner: WEIGHT IGNORED: track_script chk has weight -30 but VI_1 is the address owner (priority 255)",
+			"ignoring eth1 tracked interface due to address owner: WEIGHT IGNORED: track_interface eth1 has weight 10 but VI_1 is the address owner (priority 255), whose priority trackers never change; the tracker is removed",
 		}},
 	}
 	for _, tc := range tests {
@@ -122,5 +122,40 @@ func TestSyncGroupTrackersAndNotify(t *testing.T) {
 		if ts := inst(t, cfg, n).TrackScripts; len(ts) != 1 || ts[0].Name != "s" {
 			t.Errorf("%s did not inherit the group's track_script: %+v", n, ts)
 		}
+	}
+}
+
+func TestSyncGroupOwnTrackersKeepWeights(t *testing.T) {
+	tests := []struct {
+		name   string
+		prio   string
+		weight int
+		want   []wantDiag
+	}{
+		{"group trackers keep their weight", "100", -30, nil},
+		{"owner member clears group weights", "255", 0, []wantDiag{{0, syntax.Warning,
+			"(G) Cannot have weighted track script 'chk' with member having priority 255 - clearing weight: WEIGHT IGNORED: weight -30 dropped because member VI_1 is the address owner"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "vrrp_script chk {\n script /bin/true\n weight -30\n}\n" + twoInstances(tc.prio, "") +
+				"vrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n }\n track_script {\n  chk\n }\n}\n"
+			cfg, d := load(t, src)
+			checkDiags(t, d, tc.want...)
+			for _, n := range []string{"VI_1", "VI_2"} {
+				ts := inst(t, cfg, n).TrackScripts
+				if len(ts) != 1 || ts[0].Weight != tc.weight || ts[0].Group != "G" {
+					t.Errorf("%s track_script = %+v, want weight %d from group G", n, ts, tc.weight)
+				}
+			}
+		})
+	}
+}
+
+func TestTrackOwnInterface(t *testing.T) {
+	cfg, d := load(t, vi(" track_interface {\n  eth0\n  eth1\n }\n virtual_ipaddress {\n  198.51.100.1\n }"))
+	checkDiags(t, d, wantDiag{5, syntax.Error, "(VI_1) Ignoring track_interface eth0 since own interface"})
+	if ti := inst(t, cfg, "VI_1").TrackInterfaces; len(ti) != 1 || ti[0].Name != "eth1" {
+		t.Errorf("track_interface = %+v", ti)
 	}
 }

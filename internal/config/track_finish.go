@@ -6,36 +6,98 @@ import (
 	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
 )
 
-// finishTrackers resolves tracker names and applies the weight rules for sync-group members and
-// address owners (vrrp_complete_instance() ~L4295-4375, reference §1a.6, §1a.7, §7.16).
+// finishTrackers resolves an instance's own tracker names and applies the weight rules for
+// sync-group members and address owners (vrrp_complete_instance(), reference §1a.6, §1a.7, §7.16).
 //
 // keepalived drops weighted trackers on sync-group members (unless sync_group_tracking_weight) and
-// on priority-255 instances with a single config-error line; users then wonder why their weighted
-// track_script does nothing. We keep the behaviour and say exactly what happened and why.
+// on priority-255 instances with one terse config-error line, and users then wonder why their
+// weighted track_script does nothing. The behaviour is kept; the warning starts with keepalived's
+// text (people grep it) and then says exactly which tracker lost its weight, why, and what it does
+// now.
 func (p *parser) finishTrackers(v *Instance) {
-	why := ""
-	if v.SyncGroup != "" {
-		if g := p.syncGroup(v.SyncGroup); g != nil && !g.TrackingWeight {
-			why = fmt.Sprintf("%s is a member of sync group %s, whose members cannot use weighted trackers unless the group sets sync_group_tracking_weight", v.Name, g.Name)
-		}
-	}
-	if v.IsOwner() {
-		// The owner's priority is never changed by trackers.
-		why = fmt.Sprintf("%s is the address owner (priority 255), whose priority trackers never change", v.Name)
-	}
-	lost := func(pos syntax.Pos, kind, name string, w int, consequence string) {
-		p.report(pos, syntax.Warning, "(%s) WEIGHT IGNORED: %s %s has weight %d but %s; %s", v.Name, kind, name, w, why, consequence)
-	}
-
+	ifName := v.Interface
 	ifs := v.TrackInterfaces[:0]
 	for _, t := range v.TrackInterfaces {
-		if t.Weight != 0 && why != "" {
-			if v.IsOwner() {
-				lost(t.Pos, "track_interface", t.Name, t.Weight, "the tracker is removed")
+		if ifName != "" && t.Name == ifName {
+			p.report(t.Pos, syntax.Error, "(%s) Ignoring track_interface %s since own interface", v.Name, t.Name)
+			continue
+		}
+		ifs = append(ifs, t)
+	}
+	v.TrackInterfaces = ifs
+	for k := range v.TrackScripts {
+		t := &v.TrackScripts[k]
+		if s := p.cfg.Scripts[t.Name]; s != nil {
+			s.Used = true
+			if !t.WeightSet {
+				t.Weight = s.Weight
+			}
+			if !t.ReverseSet {
+				t.Reverse = s.WeightReverse
+			}
+		}
+	}
+	v.TrackScripts = p.resolveRefs(v.Name, "track script", v.TrackScripts, func(n string) bool { return p.cfg.Scripts[n] != nil })
+	for k := range v.TrackFiles {
+		t := &v.TrackFiles[k]
+		if f := p.cfg.TrackFiles[t.Name]; f != nil {
+			if !t.WeightSet {
+				t.Weight = f.Weight
+			}
+			if !t.ReverseSet {
+				t.Reverse = f.WeightReverse
+			}
+		}
+	}
+	v.TrackFiles = p.resolveRefs(v.Name, "track file", v.TrackFiles, func(n string) bool { return p.cfg.TrackFiles[n] != nil })
+	for k := range v.TrackProcesses {
+		t := &v.TrackProcesses[k]
+		if tp := p.cfg.TrackProcesses[t.Name]; tp != nil {
+			if !t.WeightSet {
+				t.Weight = tp.Weight
+			}
+			if !t.ReverseSet {
+				t.Reverse = tp.WeightReverse
+			}
+		}
+	}
+	v.TrackProcesses = p.resolveRefs(v.Name, "track process", v.TrackProcesses, func(n string) bool { return p.cfg.TrackProcesses[n] != nil })
+	for k := range v.TrackBFDs {
+		t := &v.TrackBFDs[k]
+		if b := p.cfg.BFDInstances[t.Name]; b != nil && !t.WeightSet {
+			t.Weight = b.Weight
+		}
+	}
+	v.TrackBFDs = p.resolveRefs(v.Name, "track bfd", v.TrackBFDs, func(n string) bool { return p.cfg.BFDInstances[n] != nil })
+
+	sync := false
+	if g := p.syncGroup(v.SyncGroup); g != nil && !g.TrackingWeight {
+		sync = true
+	}
+	if !sync && !v.IsOwner() {
+		return
+	}
+	// keepalived names the sync group as the reason when both apply.
+	cause, why := "address owner", fmt.Sprintf("%s is the address owner (priority 255), whose priority trackers never change", v.Name)
+	if sync {
+		cause, why = "SYNC group", fmt.Sprintf("%s is a member of sync group %s, whose members cannot use weighted trackers unless the group sets sync_group_tracking_weight", v.Name, v.SyncGroup)
+	}
+	lost := func(pos syntax.Pos, head, kind, name string, w int, now string) {
+		p.report(pos, syntax.Warning, "(%s) %s: WEIGHT IGNORED: %s %s has weight %d but %s; %s", v.Name, head, kind, name, w, why, now)
+	}
+
+	ifs = v.TrackInterfaces[:0]
+	for _, t := range v.TrackInterfaces {
+		if t.Weight != 0 {
+			if sync {
+				lost(t.Pos, fmt.Sprintf("ignoring %s tracked interface weight due to %s", t.Name, cause), "track_interface", t.Name, t.Weight,
+					"the interface going down now puts the instance in FAULT instead")
+				t.Weight, t.WeightSet, t.Reverse = 0, false, false
+			} else {
+				lost(t.Pos, fmt.Sprintf("ignoring %s tracked interface due to %s", t.Name, cause), "track_interface", t.Name, t.Weight,
+					"the tracker is removed")
 				continue
 			}
-			lost(t.Pos, "track_interface", t.Name, t.Weight, "interface down now means FAULT instead")
-			t.Weight, t.WeightSet, t.Reverse = 0, false, false
 		}
 		ifs = append(ifs, t)
 	}
@@ -43,20 +105,9 @@ func (p *parser) finishTrackers(v *Instance) {
 
 	scripts := v.TrackScripts[:0]
 	for _, t := range v.TrackScripts {
-		s := p.cfg.Scripts[t.Name]
-		if s == nil {
-			p.report(t.Pos, syntax.Error, "(%s) track script %s not found, ignoring...", v.Name, t.Name)
-			continue
-		}
-		s.Used = true
-		if !t.WeightSet {
-			t.Weight = s.Weight
-		}
-		if !t.ReverseSet {
-			t.Reverse = s.WeightReverse
-		}
-		if t.Weight != 0 && why != "" {
-			lost(t.Pos, "track_script", t.Name, t.Weight, "the tracker is removed and the script has no effect on this instance")
+		if t.Weight != 0 {
+			lost(t.Pos, fmt.Sprintf("ignoring tracked script %s with weights due to %s", t.Name, cause), "track_script", t.Name, t.Weight,
+				"the tracker is removed and the script no longer affects this instance")
 			continue
 		}
 		scripts = append(scripts, t)
@@ -65,25 +116,16 @@ func (p *parser) finishTrackers(v *Instance) {
 
 	files := v.TrackFiles[:0]
 	for _, t := range v.TrackFiles {
-		f := p.cfg.TrackFiles[t.Name]
-		if f == nil {
-			p.report(t.Pos, syntax.Error, "(%s) track file %s not found, ignoring...", v.Name, t.Name)
-			continue
-		}
-		explicit := t.WeightSet || f.WeightSet
-		if !t.WeightSet {
-			t.Weight = f.Weight
-		}
-		if !t.ReverseSet {
-			t.Reverse = f.WeightReverse
-		}
-		if why != "" && t.Weight != 0 {
-			if explicit {
-				lost(t.Pos, "track_file", t.Name, t.Weight, "the tracker is removed")
-				continue
-			}
-			// The default weight 1 silently becomes "non-zero value means FAULT".
+		switch {
+		case t.Weight == 1:
+			// keepalived treats weight 1 as "the default" and makes the file unweighted.
+			lost(t.Pos, fmt.Sprintf("ignoring weight from tracked file %s due to %s. specify weight 0", t.Name, cause), "track_file", t.Name, t.Weight,
+				"a non-zero value in the file now puts the instance in FAULT instead")
 			t.Weight = 0
+		case t.Weight != 0:
+			lost(t.Pos, fmt.Sprintf("ignoring tracked file %s with weight %d due to %s", t.Name, t.Weight, cause), "track_file", t.Name, t.Weight,
+				"the tracker is removed")
+			continue
 		}
 		files = append(files, t)
 	}
@@ -91,19 +133,9 @@ func (p *parser) finishTrackers(v *Instance) {
 
 	procs := v.TrackProcesses[:0]
 	for _, t := range v.TrackProcesses {
-		tp := p.cfg.TrackProcesses[t.Name]
-		if tp == nil {
-			p.report(t.Pos, syntax.Error, "(%s) track process %s not found, ignoring...", v.Name, t.Name)
-			continue
-		}
-		if !t.WeightSet {
-			t.Weight = tp.Weight
-		}
-		if !t.ReverseSet {
-			t.Reverse = tp.WeightReverse
-		}
-		if t.Weight != 0 && why != "" {
-			lost(t.Pos, "track_process", t.Name, t.Weight, "the tracker is removed")
+		if t.Weight != 0 {
+			lost(t.Pos, fmt.Sprintf("ignoring tracked process %s with weight %d due to %s", t.Name, t.Weight, cause), "track_process", t.Name, t.Weight,
+				"the tracker is removed")
 			continue
 		}
 		procs = append(procs, t)
@@ -112,16 +144,9 @@ func (p *parser) finishTrackers(v *Instance) {
 
 	bfds := v.TrackBFDs[:0]
 	for _, t := range v.TrackBFDs {
-		b := p.cfg.BFDInstances[t.Name]
-		if b == nil {
-			p.report(t.Pos, syntax.Error, "(%s) track bfd %s not found, ignoring...", v.Name, t.Name)
-			continue
-		}
-		if !t.WeightSet {
-			t.Weight = b.Weight
-		}
-		if t.Weight != 0 && why != "" {
-			lost(t.Pos, "track_bfd", t.Name, t.Weight, "the tracker is removed")
+		if t.Weight != 0 {
+			lost(t.Pos, fmt.Sprintf("ignoring tracked bfd %s with weight %d due to %s", t.Name, t.Weight, cause), "track_bfd", t.Name, t.Weight,
+				"the tracker is removed")
 			continue
 		}
 		bfds = append(bfds, t)
@@ -129,93 +154,116 @@ func (p *parser) finishTrackers(v *Instance) {
 	v.TrackBFDs = bfds
 }
 
-// checkVRIDConflicts reports instances that would share a socket and a VRID (check_vrid_conflicts()):
-// same interface, family and VRID, unless both are unicast with disjoint peers, or both multicast
-// to different groups.
-func (p *parser) checkVRIDConflicts() {
-	is := p.cfg.Instances
-	for j := 1; j < len(is); j++ {
-		b := is[j]
-		for _, a := range is[:j] {
-			if a.VRID != b.VRID || a.Family != b.Family || a.Interface != b.Interface {
+// resolveRefs drops references to undefined objects with keepalived's "not found" error.
+func (p *parser) resolveRefs(owner, kind string, refs []TrackRef, exists func(string) bool) []TrackRef {
+	out := refs[:0]
+	for _, t := range refs {
+		if !exists(t.Name) {
+			p.report(t.Pos, syntax.Error, "(%s) %s %s not found, ignoring...", owner, kind, t.Name)
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// finishGroupTrackers resolves each sync group's own trackers and hands them to every member
+// (sync_group_tracking_init()). Unlike a member's own trackers they keep their weights, except
+// when a member is the address owner: then the weight is cleared and the tracker only causes FAULT.
+func (p *parser) finishGroupTrackers() {
+	for _, g := range p.cfg.SyncGroups {
+		owner := ""
+		for _, m := range g.Members {
+			if v := p.cfg.Instance(m); v != nil && v.IsOwner() {
+				owner = m
+				break
+			}
+		}
+		clear := func(pos syntax.Pos, kind, name string, w *int, verb string) {
+			if owner == "" || *w == 0 {
+				return
+			}
+			p.report(pos, syntax.Warning, "(%s) Cannot have weighted track %s '%s' with member having priority 255 - %s: WEIGHT IGNORED: weight %d dropped because member %s is the address owner; the tracker now only causes FAULT",
+				g.Name, kind, name, verb, *w, owner)
+			*w = 0
+		}
+		for k := range g.TrackInterfaces {
+			t := &g.TrackInterfaces[k]
+			clear(t.Pos, "interface", t.Name, &t.Weight, "clearing weight")
+			if t.Weight == 0 {
+				t.WeightSet, t.Reverse = false, false
+			}
+		}
+		g.TrackScripts = p.resolveRefs(g.Name, "track script", g.TrackScripts, func(n string) bool { return p.cfg.Scripts[n] != nil })
+		for k := range g.TrackScripts {
+			t := &g.TrackScripts[k]
+			s := p.cfg.Scripts[t.Name]
+			s.Used = true
+			if !t.WeightSet {
+				t.Weight = s.Weight
+			}
+			if !t.ReverseSet {
+				t.Reverse = s.WeightReverse
+			}
+			clear(t.Pos, "script", t.Name, &t.Weight, "clearing weight")
+		}
+		g.TrackFiles = p.resolveRefs(g.Name, "track file", g.TrackFiles, func(n string) bool { return p.cfg.TrackFiles[n] != nil })
+		for k := range g.TrackFiles {
+			t := &g.TrackFiles[k]
+			f := p.cfg.TrackFiles[t.Name]
+			if !t.WeightSet {
+				t.Weight = f.Weight
+			}
+			if !t.ReverseSet {
+				t.Reverse = f.WeightReverse
+			}
+			clear(t.Pos, "file", t.Name, &t.Weight, "setting weight 0")
+		}
+		g.TrackProcesses = p.resolveRefs(g.Name, "track process", g.TrackProcesses, func(n string) bool { return p.cfg.TrackProcesses[n] != nil })
+		for k := range g.TrackProcesses {
+			t := &g.TrackProcesses[k]
+			tp := p.cfg.TrackProcesses[t.Name]
+			if !t.WeightSet {
+				t.Weight = tp.Weight
+			}
+			if !t.ReverseSet {
+				t.Reverse = tp.WeightReverse
+			}
+			clear(t.Pos, "process", t.Name, &t.Weight, "setting weight 0")
+		}
+		g.TrackBFDs = p.resolveRefs(g.Name, "track bfd", g.TrackBFDs, func(n string) bool { return p.cfg.BFDInstances[n] != nil })
+		for k := range g.TrackBFDs {
+			t := &g.TrackBFDs[k]
+			if !t.WeightSet {
+				t.Weight = p.cfg.BFDInstances[t.Name].Weight
+			}
+			clear(t.Pos, "bfd", t.Name, &t.Weight, "setting weight 0")
+		}
+		for _, m := range g.Members {
+			v := p.cfg.Instance(m)
+			if v == nil {
 				continue
 			}
-			ua, ub := len(a.UnicastPeers) > 0, len(b.UnicastPeers) > 0
-			switch {
-			case ua && ub:
-				if !peersOverlap(a, b) {
-					continue
+			for _, t := range g.TrackInterfaces {
+				t.Group = g.Name
+				v.TrackInterfaces = append(v.TrackInterfaces, t)
+			}
+			for _, list := range []struct {
+				src []TrackRef
+				dst *[]TrackRef
+			}{{g.TrackScripts, &v.TrackScripts}, {g.TrackFiles, &v.TrackFiles}, {g.TrackProcesses, &v.TrackProcesses}, {g.TrackBFDs, &v.TrackBFDs}} {
+				for _, t := range list.src {
+					t.Group = g.Name
+					*list.dst = append(*list.dst, t)
 				}
-			case !ua && !ub:
-				if a.McastDstIP != b.McastDstIP {
-					continue
-				}
-			}
-			where := b.Interface
-			if where == "" {
-				where = "(no interface)"
-			}
-			p.report(b.Pos, syntax.Error, "(%s) VRID %d is already used by instance %s on interface %s (%s) - both instances would receive each other's adverts",
-				b.Name, b.VRID, a.Name, where, b.Family)
-			break
-		}
-	}
-}
-
-func peersOverlap(a, b *Instance) bool {
-	for _, x := range a.UnicastPeers {
-		for _, y := range b.UnicastPeers {
-			if x.Addr == y.Addr {
-				return true
 			}
 		}
-	}
-	return false
-}
-
-// assignRulePreferences gives every rule without a preference one, counting down from 16384 per
-// family, with a warning (vrrp_iprule.c), so that rules are installed in a stable order.
-func (p *parser) assignRulePreferences() {
-	next := map[Family]uint32{FamilyIPv4: rulePrefStart, FamilyIPv6: rulePrefStart}
-	fix := func(rs []Rule) {
-		for k := range rs {
-			r := &rs[k]
-			if r.PreferenceSet {
-				continue
+		if g.SMTPAlert == nil {
+			if gl := &p.cfg.Global; gl.SMTPAlertVRRP != nil {
+				g.SMTPAlert = gl.SMTPAlertVRRP
+			} else if gl.SMTPAlert != nil {
+				g.SMTPAlert = gl.SMTPAlert
 			}
-			r.Preference = next[r.Family]
-			next[r.Family]--
-			p.report(r.Pos, syntax.Warning, "%s rule has no preference specified - setting to %d", r.Family, r.Preference)
-		}
-	}
-	fix(p.cfg.StaticRules)
-	for _, v := range p.cfg.Instances {
-		fix(v.Rules)
-	}
-}
-
-// checkStaticTrackGroups reports static items naming an undefined track_group.
-func (p *parser) checkStaticTrackGroups() {
-	check := func(pos syntax.Pos, name string) bool {
-		if name == "" || p.cfg.TrackGroups[name] != nil {
-			return true
-		}
-		p.report(pos, syntax.Error, "track_group %s not found - ignoring it", name)
-		return false
-	}
-	for k := range p.cfg.StaticAddresses {
-		if a := &p.cfg.StaticAddresses[k]; !check(a.Pos, a.TrackGroup) {
-			a.TrackGroup = ""
-		}
-	}
-	for k := range p.cfg.StaticRoutes {
-		if r := &p.cfg.StaticRoutes[k]; !check(r.Pos, r.TrackGroup) {
-			r.TrackGroup = ""
-		}
-	}
-	for k := range p.cfg.StaticRules {
-		if r := &p.cfg.StaticRules[k]; !check(r.Pos, r.TrackGroup) {
-			r.TrackGroup = ""
 		}
 	}
 }

@@ -15,6 +15,8 @@ type TrackInterface struct {
 	Weight    int
 	WeightSet bool
 	Reverse   bool
+	// Group names the sync group the tracker was inherited from, if any.
+	Group string
 }
 
 // TrackRef is one entry of track_script, track_file, track_process or track_bfd: the name of the
@@ -27,6 +29,8 @@ type TrackRef struct {
 	Reverse   bool
 	// ReverseSet is true when reverse or noreverse was written.
 	ReverseSet bool
+	// Group names the sync group the tracker was inherited from, if any.
+	Group string
 }
 
 // VRRPScript is a vrrp_script block (reference §1a.6).

@@ -22,6 +22,7 @@ func (p *parser) finishVRRP() {
 		}
 	}
 	p.cfg.Instances = kept
+	p.finishGroupTrackers()
 	p.checkVRIDConflicts()
 	p.assignRulePreferences()
 	for _, name := range p.cfg.scriptOrder {
@@ -83,7 +84,7 @@ func (p *parser) finishInstance(v *Instance) bool {
 		v.Version = g.VRRPVersion
 	}
 	if v.Strict && v.Family == FamilyIPv6 && v.Version == 2 {
-		rep("version", syntax.Error, "VRRPv2 over IPv6 is not allowed in strict mode - using version 3")
+		rep("version", syntax.Error, "cannot use IPv6 with VRRP version 2; setting version 3")
 		v.Version = 3
 	}
 
@@ -106,7 +107,7 @@ func (p *parser) finishInstance(v *Instance) bool {
 			rep("state", syntax.Error, "State MASTER must match being address owner")
 			v.State = StateBackup
 		} else if v.State == StateBackup && v.IsOwner() {
-			rep("state", syntax.Error, "State BACKUP must not be used by the address owner (priority 255) in strict mode - using MASTER")
+			rep("state", syntax.Error, "State MASTER must match being address owner")
 			v.State = StateMaster
 		}
 	}
@@ -117,23 +118,28 @@ func (p *parser) finishInstance(v *Instance) bool {
 	}
 	p.finishAuth(v, rep)
 
-	// Preemption.
-	if v.Nopreempt && (v.State == StateMaster || v.IsOwner()) {
-		rep("nopreempt", syntax.Warning, "Warning - nopreempt will not work with initial state MASTER or priority 255 - clearing")
+	// Preemption (keepalived's order and wording).
+	if v.Nopreempt && v.IsOwner() {
+		rep("nopreempt", syntax.Warning, "nopreempt is incompatible with priority 255. resetting nopreempt")
 		v.Nopreempt = false
 	}
-	if v.PreemptDelay != 0 {
-		switch {
-		case v.Strict:
-			rep("preempt_delay", syntax.Error, "preempt_delay is not supported in strict mode - clearing")
-			v.PreemptDelay = 0
-		case v.Nopreempt:
-			rep("preempt_delay", syntax.Error, "preempt_delay is incompatible with nopreempt - clearing preempt_delay")
-			v.PreemptDelay = 0
-		case v.State == StateMaster:
-			rep("preempt_delay", syntax.Error, "preempt_delay is incompatible with initial state MASTER - clearing preempt_delay")
+	if v.State == StateMaster {
+		if v.Nopreempt {
+			rep("nopreempt", syntax.Warning, "Warning - nopreempt will not work with initial state MASTER - clearing")
+			v.Nopreempt = false
+		}
+		if v.PreemptDelay != 0 {
+			rep("preempt_delay", syntax.Warning, "Warning - preempt delay will not work with initial state MASTER - clearing")
 			v.PreemptDelay = 0
 		}
+	}
+	if v.PreemptDelay != 0 && v.Strict {
+		rep("preempt_delay", syntax.Error, "preempt_delay is incompatible with strict mode - resetting")
+		v.PreemptDelay = 0
+	}
+	if v.PreemptDelay != 0 && v.Nopreempt {
+		rep("preempt_delay", syntax.Error, "preempt_delay is incompatible with nopreempt mode - resetting")
+		v.PreemptDelay = 0
 	}
 	if v.TimerExpiredBackup && !v.Nopreempt {
 		rep("timer_expired_backup", syntax.Error, "timer_expired_backup requires nopreempt - ignoring")
@@ -144,7 +150,7 @@ func (p *parser) finishInstance(v *Instance) bool {
 	if !v.set["accept"] && !v.set["no_accept"] {
 		v.Accept = !v.Strict || v.IsOwner()
 	} else if v.Strict && v.Accept && v.Version == 2 && !v.IsOwner() {
-		rep("accept", syntax.Error, "accept mode is not supported with VRRPv2 in strict mode - ignoring")
+		rep("accept", syntax.Error, "warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting")
 		v.Accept = false
 	}
 
@@ -161,19 +167,22 @@ func (p *parser) finishAdvertInt(v *Instance, rep func(string, syntax.Severity, 
 			if r == 0 {
 				r = time.Second
 			}
-			rep("advert_int", syntax.Error, "VRRPv2 advert_int %ss is not a whole number of seconds - rounding to %ss",
-				fmtSeconds(v.AdvertInt), fmtSeconds(r))
+			rep("advert_int", syntax.Error, "VRRPv2 advertisement interval %fs must be an integer. rounding (to %ss)",
+				v.AdvertInt.Seconds(), fmtSeconds(r))
 			v.AdvertInt = r
 		}
 		return
 	}
 	const maxV3 = 4095 * 10 * time.Millisecond
 	if v.AdvertInt > maxV3 {
-		rep("advert_int", syntax.Error, "VRRPv3 advert_int %ss is above the maximum of 40.95s - using 40.95s", fmtSeconds(v.AdvertInt))
+		rep("advert_int", syntax.Error, "VRRPv3 advertisement interval %.2fs is out of range. Must be less than 40.96s. Setting to 40.95s", v.AdvertInt.Seconds())
 		v.AdvertInt = maxV3
 	}
 	if r := v.AdvertInt.Round(10 * time.Millisecond); r != v.AdvertInt {
-		rep("advert_int", syntax.Info, "VRRPv3 advert_int %ss rounded to %ss (centisecond resolution)", fmtSeconds(v.AdvertInt), fmtSeconds(r))
+		if r == 0 {
+			r = 10 * time.Millisecond
+		}
+		rep("advert_int", syntax.Error, "VRRPv3 advertisement interval %fs must be in units of 10ms - rounding (to %ss)", v.AdvertInt.Seconds(), fmtSeconds(r))
 		v.AdvertInt = r
 	}
 }
@@ -182,15 +191,14 @@ func (p *parser) finishAdvertInt(v *Instance, rep func(string, syntax.Severity, 
 func (p *parser) finishAddresses(v *Instance, rep func(string, syntax.Severity, string, ...any)) bool {
 	g := &p.cfg.Global
 	if len(v.VIPs) == 0 {
-		if v.Strict {
-			rep("", syntax.Error, "No VIP specified; at least one is required")
-			v.NoVirtualIPAddress = false
-		} else if !v.NoVirtualIPAddress && v.Version == 3 {
-			rep("virtual_ipaddress", syntax.Warning, "No VIP specified; VRRPv3 requires at least one (use no_virtual_ipaddress to allow none)")
+		switch {
+		case v.Version == 3 || v.Family == FamilyIPv6 || v.Strict:
+			// no_virtual_ipaddress does not help here: VRRPv3 and strict mode need a VIP.
+			rep("", syntax.Error, "No VIP specified; at least one is required - removing instance")
+			return false
+		case !v.NoVirtualIPAddress:
+			rep("", syntax.Warning, "No VIP specified; at least one is sensible")
 		}
-	}
-	if v.Strict && v.Family == FamilyIPv6 && len(v.VIPs) > 0 && !v.VIPs[0].Prefix.Addr().IsLinkLocalUnicast() {
-		p.report(v.VIPs[0].Pos, syntax.Error, "(%s) the first IPv6 VIP %s must be link-local in strict mode", v.Name, v.VIPs[0])
 	}
 
 	// Unicast.
@@ -203,6 +211,13 @@ func (p *parser) finishAddresses(v *Instance, rep func(string, syntax.Severity, 
 		peers = append(peers, pe)
 	}
 	v.UnicastPeers = peers
+	if v.Family == FamilyIPv6 && len(v.UnicastPeers) == 0 && !v.VIPs[0].Prefix.Addr().IsLinkLocalUnicast() {
+		if v.Strict {
+			p.report(v.VIPs[0].Pos, syntax.Error, "(%s) the first IPv6 VIP address must be link local", v.Name)
+		} else {
+			p.report(v.VIPs[0].Pos, syntax.Info, "(%s) the first IPv6 VIP address should be link local", v.Name)
+		}
+	}
 	if v.Strict && len(v.UnicastPeers) > 0 {
 		rep("unicast_peer", syntax.Error, "Unicast peers are not supported in strict mode - removing instance")
 		return false
@@ -215,10 +230,16 @@ func (p *parser) finishAddresses(v *Instance, rep func(string, syntax.Severity, 
 		rep("mcast_src_ip", syntax.Error, "mcast_src_ip %s is not %s like the instance - ignoring", v.McastSrcIP, v.Family)
 		v.McastSrcIP = zeroAddr
 	}
-	unicast := len(v.UnicastPeers) > 0
 	if v.Interface == "" {
-		if !unicast || !v.UnicastSrcIP.IsValid() || v.UnicastSrcIP.IsLinkLocalUnicast() {
-			rep("", syntax.Error, "no interface specified; it may only be omitted with unicast peers and a non-link-local unicast_src_ip - removing instance")
+		switch {
+		case len(v.UnicastPeers) == 0:
+			rep("", syntax.Error, "no interface specified; only unicast instances may omit it - removing instance")
+			return false
+		case !v.UnicastSrcIP.IsValid():
+			rep("", syntax.Error, "Unicast instances must have unicast_src_ip or interface - removing instance")
+			return false
+		case v.UnicastSrcIP.IsLinkLocalUnicast():
+			rep("unicast_src_ip", syntax.Error, "Non link-local address required if interface omitted - removing instance")
 			return false
 		}
 	} else if v.VRF != "" {
@@ -249,12 +270,20 @@ func (p *parser) finishAuth(v *Instance, rep func(string, syntax.Severity, strin
 		case v.Strict:
 			rep("authentication", syntax.Error, "Strict mode does not support authentication. Ignoring.")
 			v.AuthType, v.AuthPass = AuthNone, [8]byte{}
-		case v.Version == 3 || v.Family == FamilyIPv6:
-			rep("authentication", syntax.Error, "VRRP version %d over %s does not support authentication. Ignoring.", v.Version, v.Family)
+		case v.Version == 3:
+			rep("authentication", syntax.Error, "VRRP version 3 does not support authentication. Ignoring.")
 			v.AuthType, v.AuthPass = AuthNone, [8]byte{}
 		case v.AuthPass == [8]byte{}:
-			rep("authentication", syntax.Error, "auth_type %s needs an auth_pass - ignoring authentication", v.AuthType)
+			rep("authentication", syntax.Error, "Authentication specified but no password given. Ignoring")
 			v.AuthType = AuthNone
+		case v.Family == FamilyIPv6 && v.AuthType == AuthAH:
+			rep("authentication", syntax.Error, "Cannot use AH authentication with IPv6. ignoring")
+			v.AuthType, v.AuthPass = AuthNone, [8]byte{}
+		case v.Family == FamilyIPv6:
+			// keepalived keeps PASS here, but VRRPv2-over-IPv6 packets have no authentication
+			// data field, so nothing would be sent or checked; say so instead.
+			rep("authentication", syntax.Error, "PASS authentication cannot be carried by VRRPv2 over IPv6 (no authentication data field). Ignoring")
+			v.AuthType, v.AuthPass = AuthNone, [8]byte{}
 		case v.AuthType == AuthAH && v.State == StateMaster && !v.IsOwner():
 			rep("authentication", syntax.Error, "Initial state master is incompatible with AH authentication - clearing")
 			v.State = StateBackup
@@ -307,8 +336,11 @@ func (p *parser) finishGARP(v *Instance, rep func(string, syntax.Severity, strin
 		v.GARPExtraIf, v.GARPExtraIfAll = g.GARPExtraIf, g.GARPExtraIfAll
 	}
 	if v.Strict {
-		if v.set["garp_lower_prio_repeat"] && v.GARPLowerPrioRepeat != 0 || v.set["garp_lower_prio_delay"] && v.GARPLowerPrioDelay != 0 {
-			rep("garp_lower_prio_repeat", syntax.Error, "garp_lower_prio_delay/garp_lower_prio_repeat are not supported in strict mode - using 0")
+		if v.set["garp_lower_prio_repeat"] && v.GARPLowerPrioRepeat != 0 {
+			rep("garp_lower_prio_repeat", syntax.Error, "Strict mode requires no repeat garps. resetting")
+		}
+		if v.set["garp_lower_prio_delay"] && v.GARPLowerPrioDelay != 0 {
+			rep("garp_lower_prio_delay", syntax.Error, "Strict mode requires no repeat garp delay. resetting")
 		}
 		v.GARPLowerPrioRepeat, v.GARPLowerPrioDelay = 0, 0
 	}
@@ -343,6 +375,9 @@ func (p *parser) finishBehaviour(v *Instance, rep func(string, syntax.Severity, 
 	}
 	if !v.set["notify_priority_changes"] {
 		v.NotifyPriorityChanges = g.VRRPNotifyPriorityChanges
+		if sg := p.syncGroup(v.SyncGroup); sg != nil && sg.notifyPrioSet {
+			v.NotifyPriorityChanges = sg.NotifyPriorityChanges
+		}
 	}
 	if v.SMTPAlert == nil {
 		if g.SMTPAlertVRRP != nil {
@@ -350,6 +385,14 @@ func (p *parser) finishBehaviour(v *Instance, rep func(string, syntax.Severity, 
 		} else if g.SMTPAlert != nil {
 			v.SMTPAlert = g.SMTPAlert
 		}
+	}
+	if v.VMACXmitBase && v.VMAC == nil {
+		rep("vmac_xmit_base", syntax.Error, "vmac_xmit_base is only valid with a vmac")
+		v.VMACXmitBase = false
+	}
+	if v.PromoteSecondaries && (v.VMAC != nil || v.Ipvlan != nil) {
+		rep("promote_secondaries", syntax.Error, "promote_secondaries is automatically set for vmacs - ignoring")
+		v.PromoteSecondaries = false
 	}
 	if !v.Strict {
 		return
@@ -359,15 +402,15 @@ func (p *parser) finishBehaviour(v *Instance, rep func(string, syntax.Severity, 
 		v.DownTimerAdverts = 3
 	}
 	if v.set["lower_prio_no_advert"] && !v.LowerPrioNoAdvert {
-		rep("lower_prio_no_advert", syntax.Error, "lower_prio_no_advert cannot be disabled in strict mode - enabling")
+		rep("lower_prio_no_advert", syntax.Error, "Strict mode requires no lower priority advert. resetting")
 	}
 	v.LowerPrioNoAdvert = true
-	if v.HigherPrioSendAdvert {
-		rep("higher_prio_send_advert", syntax.Error, "higher_prio_send_advert is not supported in strict mode - disabling")
-		v.HigherPrioSendAdvert = false
+	if v.HigherPrioSendAdvert && v.set["higher_prio_send_advert"] {
+		rep("higher_prio_send_advert", syntax.Error, "strict mode requires higher_prio_send_advert to be clear. resetting")
 	}
-	if v.VMACXmitBase {
-		rep("vmac_xmit_base", syntax.Error, "vmac_xmit_base is not supported in strict mode - disabling")
+	v.HigherPrioSendAdvert = false
+	if v.VMACXmitBase && v.VMAC != nil {
+		rep("vmac_xmit_base", syntax.Error, "xmit_base is incompatible with strict mode - resetting")
 		v.VMACXmitBase = false
 	}
 	if v.VMAC != nil && v.VMAC.MAC != nil {

@@ -89,7 +89,7 @@ func TestPriorityAndState(t *testing.T) {
 		{"nopreempt cleared on master", " nopreempt\n state MASTER\n priority 90", 90, StateMaster, false,
 			[]wantDiag{{4, syntax.Warning, "nopreempt will not work with initial state MASTER"}}},
 		{"nopreempt cleared on owner", " nopreempt\n priority 255", 255, StateMaster, false,
-			[]wantDiag{{4, syntax.Warning, "nopreempt will not work"}}},
+			[]wantDiag{{4, syntax.Warning, "(VI_1) nopreempt is incompatible with priority 255. resetting nopreempt"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -112,14 +112,14 @@ func TestAdvertInt(t *testing.T) {
 	}{
 		{"v2 whole", " advert_int 3", 3 * time.Second, nil},
 		{"v2 rounds 1.5 up", " advert_int 1.5", 2 * time.Second,
-			[]wantDiag{{0, syntax.Error, "VRRPv2 advert_int 1.5s is not a whole number of seconds - rounding to 2s"}}},
+			[]wantDiag{{4, syntax.Error, "(VI_1) VRRPv2 advertisement interval 1.500000s must be an integer. rounding (to 2s)"}}},
 		{"v2 rounds 0.4 to 1", " advert_int 0.4", time.Second,
-			[]wantDiag{{4, syntax.Error, "rounding to 1s"}}},
+			[]wantDiag{{4, syntax.Error, "must be an integer. rounding (to 1s)"}}},
 		{"v3 centiseconds kept", " version 3\n advert_int 0.25", 250 * time.Millisecond, nil},
 		{"v3 quantised", " version 3\n advert_int 0.015", 20 * time.Millisecond,
-			[]wantDiag{{5, syntax.Info, "rounded to 0.02s"}}},
+			[]wantDiag{{5, syntax.Error, "VRRPv3 advertisement interval 0.015000s must be in units of 10ms - rounding (to 0.02s)"}}},
 		{"v3 max", " version 3\n advert_int 50", 40950 * time.Millisecond,
-			[]wantDiag{{5, syntax.Error, "above the maximum of 40.95s"}}},
+			[]wantDiag{{5, syntax.Error, "VRRPv3 advertisement interval 50.00s is out of range. Must be less than 40.96s. Setting to 40.95s"}}},
 		{"below range", " advert_int 0.001", time.Second,
 			[]wantDiag{{4, syntax.Error, "'advert_int' expects seconds in [0.01, 255], found '0.001'"}}},
 	}
@@ -225,7 +225,7 @@ func TestInterfaceRules(t *testing.T) {
 			[]wantDiag{{1, syntax.Error, "(A) no interface specified"}}},
 		{"unicast without interface", "vrrp_instance A {\n virtual_router_id 1\n unicast_src_ip 198.51.100.2\n unicast_peer {\n  198.51.100.3\n }\n virtual_ipaddress {\n  198.51.100.1\n }\n}\n", true, nil},
 		{"loopback refused", "vrrp_instance A {\n interface lo\n virtual_router_id 1\n}\n", false,
-			[]wantDiag{{2, syntax.Error, "cannot use the loopback interface"}, {1, syntax.Error, "no interface specified"}}},
+			[]wantDiag{{2, syntax.Error, "cannot use the loopback interface"}, {1, syntax.Warning, "No VIP specified; at least one is sensible"}, {1, syntax.Error, "no interface specified"}}},
 		{"missing vrid", "vrrp_instance A {\n interface eth0\n}\n", false,
 			[]wantDiag{{1, syntax.Error, "(A) the virtual router id must be set - removing instance"}}},
 		{"vrid out of range", "vrrp_instance A {\n interface eth0\n virtual_router_id 256\n}\n", false,
@@ -255,7 +255,7 @@ func TestAuthentication(t *testing.T) {
 		{"pass truncated", " authentication {\n  auth_type PASS\n  auth_pass 0123456789\n }", AuthPass, "01234567", StateBackup,
 			[]wantDiag{{6, syntax.Warning, "auth_pass '0123456789' is longer than 8 characters - truncating to '01234567'"}}},
 		{"v3 ignores auth", " version 3\n authentication {\n  auth_type PASS\n  auth_pass x\n }", AuthNone, "\x00\x00\x00\x00\x00\x00\x00\x00", StateBackup,
-			[]wantDiag{{5, syntax.Error, "VRRP version 3 over IPv4 does not support authentication. Ignoring."}}},
+			[]wantDiag{{5, syntax.Error, "(VI_1) VRRP version 3 does not support authentication. Ignoring."}}},
 		{"AH with master", " state MASTER\n priority 100\n authentication {\n  auth_type AH\n  auth_pass secret\n }", AuthAH, "secret\x00\x00", StateBackup,
 			[]wantDiag{{6, syntax.Error, "Initial state master is incompatible with AH authentication"}}},
 		{"bad type", " authentication {\n  auth_type MD5\n }", AuthNone, "\x00\x00\x00\x00\x00\x00\x00\x00", StateBackup,

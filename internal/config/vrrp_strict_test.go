@@ -37,16 +37,11 @@ func TestStrictFixups(t *testing.T) {
 		check func(*testing.T, *Instance)
 		diags []wantDiag
 	}{
-		{"no VIPs", " strict_mode\n no_virtual_ipaddress", func(t *testing.T, v *Instance) {
-			if v.NoVirtualIPAddress {
-				t.Error("no_virtual_ipaddress must be cleared")
-			}
-		}, []wantDiag{{1, syntax.Error, "(VI_1) No VIP specified; at least one is required"}}},
 		{"preempt_delay reset", " strict_mode\n preempt_delay 10\n virtual_ipaddress {\n  198.51.100.1\n }", func(t *testing.T, v *Instance) {
 			if v.PreemptDelay != 0 {
 				t.Error("preempt_delay kept")
 			}
-		}, []wantDiag{{5, syntax.Error, "preempt_delay is not supported in strict mode"}}},
+		}, []wantDiag{{5, syntax.Error, "(VI_1) preempt_delay is incompatible with strict mode - resetting"}}},
 		{"down_timer_adverts reset", " strict_mode\n down_timer_adverts 5\n virtual_ipaddress {\n  198.51.100.1\n }", func(t *testing.T, v *Instance) {
 			if v.DownTimerAdverts != 3 {
 				t.Error("down_timer_adverts kept")
@@ -56,7 +51,7 @@ func TestStrictFixups(t *testing.T) {
 			if v.Accept {
 				t.Error("accept kept")
 			}
-		}, []wantDiag{{5, syntax.Error, "accept mode is not supported with VRRPv2 in strict mode"}}},
+		}, []wantDiag{{5, syntax.Error, "(VI_1) warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting"}}},
 		{"accept default for owner", " strict_mode\n priority 255\n virtual_ipaddress {\n  198.51.100.1\n }", func(t *testing.T, v *Instance) {
 			if !v.Accept || v.State != StateMaster {
 				t.Errorf("owner accept %v state %s", v.Accept, v.State)
@@ -67,8 +62,8 @@ func TestStrictFixups(t *testing.T) {
 				t.Errorf("strict overrides not applied: %+v", v)
 			}
 		}, []wantDiag{
-			{5, syntax.Error, "higher_prio_send_advert is not supported in strict mode"},
-			{6, syntax.Error, "vmac_xmit_base is not supported in strict mode"},
+			{5, syntax.Error, "(VI_1) strict mode requires higher_prio_send_advert to be clear. resetting"},
+			{6, syntax.Error, "(VI_1) xmit_base is incompatible with strict mode - resetting"},
 			{7, syntax.Error, "a use_vmac MAC address is not supported in strict mode"},
 		}},
 		{"ipv6 forces v3 and link-local first VIP", " strict_mode\n version 2\n virtual_ipaddress {\n  2001:db8::1\n }", func(t *testing.T, v *Instance) {
@@ -76,8 +71,8 @@ func TestStrictFixups(t *testing.T) {
 				t.Errorf("version %d", v.Version)
 			}
 		}, []wantDiag{
-			{5, syntax.Error, "VRRPv2 over IPv6 is not allowed in strict mode - using version 3"},
-			{7, syntax.Error, "the first IPv6 VIP 2001:db8::1 must be link-local in strict mode"},
+			{5, syntax.Error, "(VI_1) cannot use IPv6 with VRRP version 2; setting version 3"},
+			{7, syntax.Error, "(VI_1) the first IPv6 VIP address must be link local"},
 		}},
 		{"auth_hmac forced to enforce", " strict_mode\n auth_hmac {\n  key 1 secret\n  mode permissive\n }\n virtual_ipaddress {\n  198.51.100.1\n }", func(t *testing.T, v *Instance) {
 			if v.AuthHMAC.Mode != HMACEnforce {
@@ -88,13 +83,36 @@ func TestStrictFixups(t *testing.T) {
 			if v.GARPLowerPrioRepeat != 0 || v.GARPLowerPrioDelay != 0 {
 				t.Errorf("lower prio %d %v", v.GARPLowerPrioRepeat, v.GARPLowerPrioDelay)
 			}
-		}, []wantDiag{{5, syntax.Error, "not supported in strict mode - using 0"}}},
+		}, []wantDiag{{5, syntax.Error, "(VI_1) Strict mode requires no repeat garps. resetting"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, d := load(t, vi(tc.body))
 			checkDiags(t, d, tc.diags...)
 			tc.check(t, inst(t, cfg, "VI_1"))
+		})
+	}
+}
+
+func TestNoVIPs(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		keep bool
+		want []wantDiag
+	}{
+		{"v2 warns", "", true, []wantDiag{{1, syntax.Warning, "(VI_1) No VIP specified; at least one is sensible"}}},
+		{"v2 no_virtual_ipaddress", " no_virtual_ipaddress", true, nil},
+		{"v3 removed", " version 3\n no_virtual_ipaddress", false, []wantDiag{{1, syntax.Error, "(VI_1) No VIP specified; at least one is required"}}},
+		{"strict removed", " strict_mode\n no_virtual_ipaddress", false, []wantDiag{{1, syntax.Error, "(VI_1) No VIP specified; at least one is required"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, d := load(t, vi(tc.body))
+			checkDiags(t, d, tc.want...)
+			if (cfg.Instance("VI_1") != nil) != tc.keep {
+				t.Errorf("instance kept = %v, want %v", !tc.keep, tc.keep)
+			}
 		})
 	}
 }
@@ -113,17 +131,18 @@ func TestPreemptDelayRules(t *testing.T) {
 		body string
 		want time.Duration
 		msg  string
+		sev  syntax.Severity
 	}{
-		{"kept", " preempt_delay 2.5", 2500 * time.Millisecond, ""},
-		{"with nopreempt", " preempt_delay 5\n nopreempt", 0, "preempt_delay is incompatible with nopreempt"},
-		{"with master", " preempt_delay 5\n state MASTER\n priority 100", 0, "preempt_delay is incompatible with initial state MASTER"},
+		{"kept", " preempt_delay 2.5", 2500 * time.Millisecond, "", 0},
+		{"with nopreempt", " preempt_delay 5\n nopreempt", 0, "(VI_1) preempt_delay is incompatible with nopreempt mode - resetting", syntax.Error},
+		{"with master", " preempt_delay 5\n state MASTER\n priority 100", 0, "(VI_1) Warning - preempt delay will not work with initial state MASTER - clearing", syntax.Warning},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, d := load(t, vi(tc.body+"\n virtual_ipaddress {\n  198.51.100.1\n }"))
 			var want []wantDiag
 			if tc.msg != "" {
-				want = append(want, wantDiag{4, syntax.Error, tc.msg})
+				want = append(want, wantDiag{4, tc.sev, tc.msg})
 			}
 			checkDiags(t, d, want...)
 			if got := inst(t, cfg, "VI_1").PreemptDelay; got != tc.want {
