@@ -170,7 +170,11 @@ func namedZero(v reflect.Value) bool {
 	if v.Type() == reflect.TypeFor[time.Duration]() {
 		return false
 	}
-	return v.Type().Implements(stringerType)
+	if !v.Type().Implements(stringerType) {
+		return false
+	}
+	// An enum whose zero prints as "" has no name for it: treat it as unset.
+	return v.Interface().(fmt.Stringer).String() != ""
 }
 
 // emptyComposite reports an object or list with nothing to show (for example a struct whose only
