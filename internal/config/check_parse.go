@@ -99,12 +99,12 @@ func (p *parser) checkerBlock(n *syntax.Node, t CheckerType) *Checker {
 		kws["alpha"] = alpha
 	case CheckMisc:
 		// MISC_CHECK has the retry-type options and alpha but no connection options (check_misc.c).
-		kws.merge(p.timingKeywords(&c.Timing, false))
+		kws.merge(p.timingKeywords(&c.Timing, false, 0))
 		kws["alpha"] = alpha
 		kws["log_all_failures"] = func(n *syntax.Node) { p.flagOpt(n, &c.LogAllFailures) }
 	default:
 		kws.merge(p.connKeywords(&c.Conn))
-		kws.merge(p.timingKeywords(&c.Timing, true))
+		kws.merge(p.timingKeywords(&c.Timing, true, 0))
 		kws["alpha"] = alpha
 		kws["log_all_failures"] = func(n *syntax.Node) { p.flagOpt(n, &c.LogAllFailures) }
 	}

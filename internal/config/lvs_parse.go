@@ -22,13 +22,16 @@ const (
 	maxPersistence = 2678400
 	// maxTimer bounds every checker timer; keepalived stores them in µs in an unsigned long.
 	maxTimer = 1e9 * time.Second
+	// maxConnectTimeout is keepalived's limit: µs in 32 bits.
+	maxConnectTimeout = 4294967295 * time.Microsecond
 	// maxIPVSWeight is the largest weight the IPVS netlink API carries (a signed 32-bit value).
 	maxIPVSWeight = math.MaxInt32
 )
 
 // timingKeywords are the timer keywords shared by virtual_server, real_server and the checkers.
-// withConnect adds connect_timeout, which MISC_CHECK does not have.
-func (p *parser) timingKeywords(t *Timing, withConnect bool) keywords {
+// withConnect adds connect_timeout, which MISC_CHECK does not have. retryMin is 1 for services and
+// real servers and 0 for checkers, as in keepalived 2.2.7.
+func (p *parser) timingKeywords(t *Timing, withConnect bool, retryMin int64) keywords {
 	kws := keywords{
 		"delay_loop": func(n *syntax.Node) {
 			var d time.Duration
@@ -38,8 +41,7 @@ func (p *parser) timingKeywords(t *Timing, withConnect bool) keywords {
 		},
 		"retry": func(n *syntax.Node) {
 			var v int
-			// keepalived rejects 0 ("number '0' outside range [1, 4294967295]").
-			if p.integer(n, 1, 1, math.MaxUint32, &v) {
+			if p.integer(n, 1, retryMin, math.MaxUint32, &v) {
 				t.Retry.set(v)
 			}
 		},
@@ -59,7 +61,7 @@ func (p *parser) timingKeywords(t *Timing, withConnect bool) keywords {
 	if withConnect {
 		kws["connect_timeout"] = func(n *syntax.Node) {
 			var d time.Duration
-			if p.seconds(n, 1, time.Microsecond, maxTimer, &d) {
+			if p.seconds(n, 1, time.Microsecond, maxConnectTimeout, &d) {
 				t.ConnectTimeout.set(d)
 			}
 		}
@@ -447,7 +449,7 @@ func (p *parser) vsKeywords(vs *VirtualServer) keywords {
 		"hysteresis": func(n *syntax.Node) {
 			p.integer(n, 1, 0, math.MaxUint32, &vs.Hysteresis)
 		},
-		"weight":       func(n *syntax.Node) { p.integer(n, 1, 0, maxIPVSWeight, &vs.Weight) },
+		"weight":       func(n *syntax.Node) { p.integer(n, 1, 1, maxIPVSWeight, &vs.Weight) },
 		"sorry_server": func(n *syntax.Node) { p.sorryServer(n, vs) },
 		"sorry_server_inhibit": func(n *syntax.Node) {
 			if vs.SorryServer == nil {
@@ -467,7 +469,7 @@ func (p *parser) vsKeywords(vs *VirtualServer) keywords {
 		},
 		"real_server": func(n *syntax.Node) { p.rsBlock(n, vs) },
 	}
-	kws.merge(p.timingKeywords(&vs.Timing, true))
+	kws.merge(p.timingKeywords(&vs.Timing, true, 1))
 	return kws
 }
 
@@ -606,7 +608,7 @@ func (p *parser) rsKeywords(vs *VirtualServer, rs *RealServer) keywords {
 		"virtualhost": func(n *syntax.Node) { p.str(n, &rs.Virtualhost) },
 		"snmp_name":   func(n *syntax.Node) { p.str(n, &rs.SNMPName) },
 	}
-	kws.merge(p.timingKeywords(&rs.Timing, true))
+	kws.merge(p.timingKeywords(&rs.Timing, true, 1))
 	kws.merge(p.checkerKeywords(rs))
 	return kws
 }
