@@ -99,7 +99,7 @@ func (p *parser) finishSyncGroups() {
 		}
 		switch len(g.Members) {
 		case 0:
-			p.report(g.Pos, syntax.Warning, "Sync group %s has no virtual router(s) - removing", g.Name)
+			p.report(g.Pos, syntax.Warning, "Sync group %s has no virtual router(s). removing", g.Name)
 			continue
 		case 1:
 			p.report(g.Pos, syntax.Warning, "Sync group %s has only 1 virtual router(s) - this probably isn't what you want", g.Name)

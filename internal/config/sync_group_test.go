@@ -39,9 +39,9 @@ vrrp_sync_group G4 {
 		wantDiag{17, syntax.Warning, "Sync group G1 has only 1 virtual router(s) - this probably isn't what you want"},
 		wantDiag{25, syntax.Error, "Virtual router VI_1 cannot exist in more than one sync group; ignoring it in G2 (already in G1)"},
 		wantDiag{23, syntax.Warning, "Sync group G2 has only 1 virtual router(s)"},
-		wantDiag{28, syntax.Warning, "Sync group G3 has no virtual router(s) - removing"},
+		wantDiag{28, syntax.Warning, "Sync group G3 has no virtual router(s). removing"},
 		wantDiag{33, syntax.Warning, "unknown keyword 'VI_2'"},
-		wantDiag{32, syntax.Warning, "Sync group G4 has no virtual router(s) - removing"},
+		wantDiag{32, syntax.Warning, "Sync group G4 has no virtual router(s). removing"},
 	)
 	if len(cfg.SyncGroups) != 2 || inst(t, cfg, "VI_1").SyncGroup != "G1" || inst(t, cfg, "VI_2").SyncGroup != "G2" {
 		t.Errorf("groups = %+v", cfg.SyncGroups)

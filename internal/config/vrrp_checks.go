@@ -2,34 +2,46 @@ package config
 
 import "github.com/gokeepalived/gokeepalived/internal/config/syntax"
 
-// checkVRIDConflicts reports instances that would share a socket and a VRID (check_vrid_conflicts()):
-// same interface, family and VRID, unless both are unicast with disjoint peers, or both multicast
-// to different groups.
+// checkVRIDConflicts reports instances that would share a socket and a VRID (check_vrid_conflicts()).
+// Unicast and multicast instances are separate VRID spaces. Two multicast instances conflict on the
+// same interface and family unless they use different groups (mcast_dst_ip). Two unicast instances
+// conflict on the same (or an unspecified) interface when their unicast_src_ip is the same; when
+// either source is left to the interface, keepalived cannot tell at config time and says nothing,
+// so the peer sets decide instead: overlapping peers conflict.
 func (p *parser) checkVRIDConflicts() {
 	is := p.cfg.Instances
 	for j := 1; j < len(is); j++ {
 		b := is[j]
 		for _, a := range is[:j] {
-			if a.VRID != b.VRID || a.Family != b.Family || a.Interface != b.Interface {
+			if a.VRID != b.VRID || a.Family != b.Family {
 				continue
 			}
 			ua, ub := len(a.UnicastPeers) > 0, len(b.UnicastPeers) > 0
-			switch {
-			case ua && ub:
-				if !peersOverlap(a, b) {
+			if ua != ub {
+				continue
+			}
+			ipv := 4
+			if a.Family == FamilyIPv6 {
+				ipv = 6
+			}
+			if ua {
+				if a.Interface != "" && b.Interface != "" && a.Interface != b.Interface {
 					continue
 				}
-			case !ua && !ub:
-				if a.McastDstIP != b.McastDstIP {
+				if a.UnicastSrcIP.IsValid() && b.UnicastSrcIP.IsValid() {
+					if a.UnicastSrcIP != b.UnicastSrcIP {
+						continue
+					}
+				} else if !peersOverlap(a, b) {
 					continue
 				}
+				p.report(b.Pos, syntax.Error, "(%s) duplicate VRID conflict with %s VRID %d", b.Name, a.Name, b.VRID)
+				break
 			}
-			where := b.Interface
-			if where == "" {
-				where = "(no interface)"
+			if a.Interface != b.Interface || a.McastDstIP != b.McastDstIP {
+				continue
 			}
-			p.report(b.Pos, syntax.Error, "(%s) VRID %d is already used by instance %s on interface %s (%s) - both instances would receive each other's adverts",
-				b.Name, b.VRID, a.Name, where, b.Family)
+			p.report(b.Pos, syntax.Error, "%s and %s both use VRID %d with IPv%d on interface %s", a.Name, b.Name, b.VRID, ipv, b.Interface)
 			break
 		}
 	}
@@ -44,6 +56,35 @@ func peersOverlap(a, b *Instance) bool {
 		}
 	}
 	return false
+}
+
+// checkSyncGroupStartStates makes a sync group start as BACKUP when some members want MASTER and
+// others cannot start as master (vrrp_complete_init()): a group only moves together.
+func (p *parser) checkSyncGroupStartStates() {
+	for _, g := range p.cfg.SyncGroups {
+		master, backup := false, false
+		for _, m := range g.Members {
+			v := p.cfg.Instance(m)
+			if v == nil {
+				continue
+			}
+			if v.State == StateBackup || !v.IsOwner() {
+				backup = true
+			}
+			if v.State == StateMaster {
+				master = true
+			}
+		}
+		if !master || !backup {
+			continue
+		}
+		for _, m := range g.Members {
+			if v := p.cfg.Instance(m); v != nil && v.State == StateMaster {
+				p.report(v.Pos, syntax.Info, "(%s) starts as BACKUP: sync group %s has members that cannot start as MASTER", v.Name, g.Name)
+				v.State = StateBackup
+			}
+		}
+	}
 }
 
 // assignRulePreferences gives every rule without a preference one, counting down from 16384 per

@@ -23,6 +23,7 @@ func (p *parser) finishVRRP() {
 	}
 	p.cfg.Instances = kept
 	p.finishGroupTrackers()
+	p.checkSyncGroupStartStates()
 	p.checkVRIDConflicts()
 	p.assignRulePreferences()
 	for _, name := range p.cfg.scriptOrder {

@@ -156,28 +156,49 @@ func TestDuplicateVRID(t *testing.T) {
 	mk := func(name, iface, extra string) string {
 		return "vrrp_instance " + name + " {\n interface " + iface + "\n virtual_router_id 7\n" + extra + "\n virtual_ipaddress {\n  198.51.100.1\n }\n}\n"
 	}
-	peers := func(a string) string { return " unicast_src_ip 198.51.100.2\n unicast_peer {\n  " + a + "\n }" }
+	peers := func(src, a string) string {
+		s := " unicast_peer {\n  " + a + "\n }"
+		if src != "" {
+			s = " unicast_src_ip " + src + "\n" + s
+		}
+		return s
+	}
+	const mcast = "A and B both use VRID 7 with IPv4 on interface eth0"
+	const ucast = "(B) duplicate VRID conflict with A VRID 7"
 	tests := []struct {
-		name     string
-		src      string
-		conflict bool
+		name string
+		src  string
+		want string
 	}{
-		{"same interface multicast", mk("A", "eth0", "") + mk("B", "eth0", ""), true},
-		{"different interfaces", mk("A", "eth0", "") + mk("B", "eth1", ""), false},
-		{"different mcast group", mk("A", "eth0", "") + mk("B", "eth0", " mcast_dst_ip 224.0.0.99"), false},
-		{"unicast disjoint peers", mk("A", "eth0", peers("198.51.100.3")) + mk("B", "eth0", peers("198.51.100.4")), false},
-		{"unicast overlapping peers", mk("A", "eth0", peers("198.51.100.3")) + mk("B", "eth0", peers("198.51.100.3")), true},
-		{"unicast and multicast", mk("A", "eth0", peers("198.51.100.3")) + mk("B", "eth0", ""), true},
-		{"different family", mk("A", "eth0", "") + "vrrp_instance B {\n interface eth0\n virtual_router_id 7\n virtual_ipaddress {\n  fe80::1\n }\n}\n", false},
+		{"same interface multicast", mk("A", "eth0", "") + mk("B", "eth0", ""), mcast},
+		{"different interfaces", mk("A", "eth0", "") + mk("B", "eth1", ""), ""},
+		{"different mcast group", mk("A", "eth0", "") + mk("B", "eth0", " mcast_dst_ip 224.0.0.99"), ""},
+		{"unicast same source", mk("A", "eth0", peers("198.51.100.2", "198.51.100.3")) + mk("B", "eth0", peers("198.51.100.2", "198.51.100.4")), ucast},
+		{"unicast different sources", mk("A", "eth0", peers("198.51.100.2", "198.51.100.3")) + mk("B", "eth0", peers("198.51.100.5", "198.51.100.3")), ""},
+		{"unicast unknown source disjoint peers", mk("A", "eth0", peers("", "198.51.100.3")) + mk("B", "eth0", peers("", "198.51.100.4")), ""},
+		{"unicast unknown source overlapping peers", mk("A", "eth0", peers("", "198.51.100.3")) + mk("B", "eth0", peers("", "198.51.100.3")), ucast},
+		{"unicast and multicast are separate", mk("A", "eth0", peers("198.51.100.2", "198.51.100.3")) + mk("B", "eth0", ""), ""},
+		{"different family", mk("A", "eth0", "") + "vrrp_instance B {\n interface eth0\n virtual_router_id 7\n virtual_ipaddress {\n  fe80::1\n }\n}\n", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, d := load(t, tc.src)
 			var want []wantDiag
-			if tc.conflict {
-				want = append(want, wantDiag{0, syntax.Error, "(B) VRID 7 is already used by instance A on interface eth0"})
+			if tc.want != "" {
+				want = append(want, wantDiag{0, syntax.Error, tc.want})
 			}
 			checkDiags(t, d, want...)
 		})
+	}
+}
+
+func TestSyncGroupStartState(t *testing.T) {
+	src := "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n state MASTER\n priority 200\n virtual_ipaddress {\n  198.51.100.1\n }\n}\n" +
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n virtual_ipaddress {\n  198.51.100.2\n }\n}\n" +
+		"vrrp_sync_group G {\n group {\n  A\n  B\n }\n}\n"
+	cfg, d := load(t, src)
+	checkDiags(t, d, wantDiag{1, syntax.Info, "(A) starts as BACKUP: sync group G has members that cannot start as MASTER"})
+	if s := inst(t, cfg, "A").State; s != StateBackup {
+		t.Errorf("A state %s, want BACKUP", s)
 	}
 }
