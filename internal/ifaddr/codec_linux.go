@@ -84,7 +84,7 @@ func marshalAddr(a Address, withOptions bool) ([]byte, error) {
 }
 
 // unmarshalAddr decodes the body of an RTM_NEWADDR message from the kernel.
-func unmarshalAddr(b []byte) (Address, error) {
+func ParseAddressMessage(b []byte) (Address, error) {
 	var a Address
 	if len(b) < ifaddrmsgLen {
 		return a, errShortAddrMsg

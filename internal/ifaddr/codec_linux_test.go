@@ -46,7 +46,7 @@ func TestMarshalGolden(t *testing.T) {
 				t.Fatalf("marshal = %x\nwant      %x", b, want)
 			}
 			// Round trip: what we send decodes to what we meant.
-			got, err := unmarshalAddr(b)
+			got, err := ParseAddressMessage(b)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,14 +82,14 @@ func TestUnmarshalErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if a, err := unmarshalAddr(tt.b); err == nil {
+			if a, err := ParseAddressMessage(tt.b); err == nil {
 				t.Fatalf("decoded %+v from %x", a, tt.b)
 			}
 		})
 	}
 }
 
-func FuzzUnmarshalAddr(f *testing.F) {
+func FuzzParseAddressMessage(f *testing.F) {
 	for _, name := range []string{"vip4_label_brd", "vip6_deprecated_nodad", "peer4_noprefixroute"} {
 		raw, err := os.ReadFile(filepath.Join("testdata", name+".hex"))
 		if err != nil {
@@ -102,7 +102,7 @@ func FuzzUnmarshalAddr(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		a, err := unmarshalAddr(b)
+		a, err := ParseAddressMessage(b)
 		if err != nil {
 			return
 		}
@@ -111,7 +111,7 @@ func FuzzUnmarshalAddr(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-encode %+v: %v", a, err)
 		}
-		back, err := unmarshalAddr(enc)
+		back, err := ParseAddressMessage(enc)
 		if err != nil || back.Key() != a.Key() {
 			t.Fatalf("round trip of %+v gave %+v, %v", a, back, err)
 		}

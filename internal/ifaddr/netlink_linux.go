@@ -56,7 +56,7 @@ func (n *Netlink) ListAddrs(ifindex int) ([]Address, error) {
 		if m.Header.Type != unix.RTM_NEWADDR {
 			continue
 		}
-		a, err := unmarshalAddr(m.Data)
+		a, err := ParseAddressMessage(m.Data)
 		if err != nil {
 			return nil, err
 		}
