@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -47,7 +46,6 @@ type Engine struct {
 	units     []*unit
 	instances []*instance
 	byName    map[string]*instance
-	endpoints map[Endpoint]*endpoint
 
 	events chan func()
 	done   chan struct{}
@@ -58,12 +56,6 @@ type Engine struct {
 	workWG  sync.WaitGroup
 }
 
-// endpoint is one shared socket and the instances listening on it.
-type endpoint struct {
-	conn   Conn
-	byVRID map[uint8][]*instance
-}
-
 // New builds the runtime for every vrrp_instance and sync group of cfg. It touches no kernel
 // state; Run does.
 func New(cfg *config.Config, net Network, opts Options) (*Engine, error) {
@@ -72,10 +64,9 @@ func New(cfg *config.Config, net Network, opts Options) (*Engine, error) {
 	}
 	e := &Engine{
 		opts: opts, log: opts.Logger, net: net, cfg: cfg,
-		byName:    map[string]*instance{},
-		endpoints: map[Endpoint]*endpoint{},
-		events:    make(chan func(), 1024),
-		done:      make(chan struct{}),
+		byName: map[string]*instance{},
+		events: make(chan func(), 1024),
+		done:   make(chan struct{}),
 	}
 	for _, c := range cfg.Instances {
 		in, err := newInstance(c, &cfg.Global)
@@ -192,47 +183,24 @@ func (e *Engine) attach(in *instance) error {
 	if err != nil {
 		e.log.Warn("instance starts in FAULT", "instance", c.Name, "iface", c.Interface, "err", err)
 	}
-	if in.ep.Unicast && !in.ep.Src.IsValid() {
-		in.ep.Src = in.src
+	in.ep.Src = in.src
+	conn, err := e.net.Open(in.ep, func(p Packet) { e.post(func() { e.receive(in, p) }) })
+	if err != nil {
+		return fmt.Errorf("instance %s: open VRRP socket on %s: %w", c.Name, c.Interface, err)
 	}
-	ep, ok := e.endpoints[in.ep]
-	if !ok {
-		conn, err := e.net.Open(in.ep, e.receiver(in.ep))
-		if err != nil {
-			return fmt.Errorf("instance %s: open VRRP socket on %s: %w", c.Name, c.Interface, err)
-		}
-		ep = &endpoint{conn: conn, byVRID: map[uint8][]*instance{}}
-		e.endpoints[in.ep] = ep
-	}
-	in.conn = ep.conn
-	ep.byVRID[uint8(c.VRID)] = append(ep.byVRID[uint8(c.VRID)], in)
+	in.conn = conn
 	return nil
 }
 
-// detach releases in's socket share; the last instance on an endpoint closes it.
+// detach closes in's socket handle.
 func (e *Engine) detach(in *instance) {
-	ep := e.endpoints[in.ep]
-	if ep == nil {
+	if in.conn == nil {
 		return
 	}
-	vrid := uint8(in.cfg.VRID)
-	list := ep.byVRID[vrid][:0]
-	for _, o := range ep.byVRID[vrid] {
-		if o != in {
-			list = append(list, o)
-		}
+	if err := in.conn.Close(); err != nil {
+		e.log.Debug("closing VRRP socket", "instance", in.cfg.Name, "err", err)
 	}
-	if len(list) == 0 {
-		delete(ep.byVRID, vrid)
-	} else {
-		ep.byVRID[vrid] = list
-	}
-	if len(ep.byVRID) == 0 {
-		if err := ep.conn.Close(); err != nil {
-			e.log.Debug("closing VRRP socket", "err", err)
-		}
-		delete(e.endpoints, in.ep)
-	}
+	in.conn = nil
 }
 
 // buildMachines creates the state machines of u.
@@ -258,10 +226,8 @@ func (e *Engine) buildMachines(u *unit) error {
 }
 
 func (e *Engine) closeConns() {
-	for _, ep := range e.endpoints {
-		if err := ep.conn.Close(); err != nil {
-			e.log.Debug("closing VRRP socket", "err", err)
-		}
+	for _, in := range e.instances {
+		e.detach(in)
 	}
 }
 
@@ -273,35 +239,10 @@ func (e *Engine) post(f func()) {
 	}
 }
 
-// receiver returns the callback for packets on ep.
-func (e *Engine) receiver(ep Endpoint) func(Packet) {
-	return func(p Packet) { e.post(func() { e.receive(ep, p) }) }
-}
-
-// errUnknownVRID is logged (at debug level) for packets of VRIDs nobody here runs.
-var errUnknownVRID = errors.New("no instance for this VRID")
-
-// receive validates p for the instance its VRID names and feeds it to the machine.
-func (e *Engine) receive(key Endpoint, p Packet) {
-	ep := e.endpoints[key]
-	vrid, ok := packet.PeekVRID(p.Data, key.Family)
-	if ep == nil || !ok {
-		return
-	}
-	cands := ep.byVRID[vrid]
-	if len(cands) == 0 {
-		e.log.Debug("VRRP packet ignored", "vrid", vrid, "from", p.Src, "err", errUnknownVRID)
-		return
-	}
-	in := cands[0]
-	if len(cands) > 1 { // duplicate VRIDs are allowed with unicast when the peer sets differ
-		for _, c := range cands {
-			for _, peer := range c.params.Peers {
-				if peer.Addr == p.Src {
-					in = c
-				}
-			}
-		}
+// receive validates p for in and feeds it to in's machine.
+func (e *Engine) receive(in *instance, p Packet) {
+	if in.conn == nil {
+		return // the instance was stopped by a reload after p was queued
 	}
 	in.rxMeta = packet.Meta{Src: p.Src, Dst: p.Dst, HopLimit: p.TTL}
 	res := packet.Validate(&in.params, p.Data, &in.rxMeta, &in.rx)
@@ -309,7 +250,7 @@ func (e *Engine) receive(key Endpoint, p Packet) {
 		if int(res.Drop) < len(in.stats.Drops) {
 			in.stats.Drops[res.Drop].Add(1)
 		}
-		e.log.Debug("VRRP packet dropped", "instance", in.cfg.Name, "vrid", vrid, "from", p.Src, "reason", res.Drop.String())
+		e.log.Debug("VRRP packet dropped", "instance", in.cfg.Name, "vrid", in.cfg.VRID, "from", p.Src, "reason", res.Drop.String())
 		return
 	}
 	if res.OldUnicastChecksum && in.params.UnicastChecksum != packet.UnicastChecksumOld {
@@ -322,7 +263,7 @@ func (e *Engine) receive(key Endpoint, p Packet) {
 		in.stats.PriorityZeroRx.Add(1)
 	}
 	src := p.Src
-	if key.Family == packet.IPv4 && len(p.Data) >= 20 {
+	if in.ep.Family == packet.IPv4 && len(p.Data) >= 20 {
 		src = netip.AddrFrom4([4]byte(p.Data[12:16])) // the IP header is authoritative for IPv4
 	}
 	e.dispatch(in, fsm.AdvertReceived{

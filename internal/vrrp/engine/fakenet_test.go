@@ -19,7 +19,7 @@ func (l *fakeLAN) node(name, addr string) *fakeNet {
 	n := &fakeNet{
 		lan: l, name: name,
 		ifc:   Interface{Name: "eth0", Index: 2, MAC: net.HardwareAddr{2, 0, 0, 0, 0, byte(len(l.nodes) + 1)}, Up: true, Addr4: netip.MustParseAddr(addr)},
-		recvs: map[Endpoint]func(Packet){}, installed: map[string]bool{},
+		installed: map[string]bool{},
 	}
 	l.mu.Lock()
 	l.nodes = append(l.nodes, n)
@@ -34,7 +34,7 @@ type fakeNet struct {
 	ifc  Interface
 
 	mu        sync.Mutex
-	recvs     map[Endpoint]func(Packet)
+	recvs     []*fakeConn
 	installed map[string]bool
 	changes   []addrChange
 	garps     int
@@ -66,8 +66,9 @@ func (n *fakeNet) Interface(name string) (Interface, error) {
 func (n *fakeNet) Open(ep Endpoint, recv func(Packet)) (Conn, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.recvs[ep] = recv
-	return &fakeConn{n: n, ep: ep}, nil
+	c := &fakeConn{n: n, ep: ep, recv: recv}
+	n.recvs = append(n.recvs, c)
+	return c, nil
 }
 
 func (n *fakeNet) SetAddresses(owner string, set AddressSet, installed bool) error {
@@ -118,15 +119,20 @@ func (n *fakeNet) setLink(up bool) {
 }
 
 type fakeConn struct {
-	n  *fakeNet
-	ep Endpoint
+	n    *fakeNet
+	ep   Endpoint
+	recv func(Packet)
+	// closed is guarded by n.mu.
+	closed bool
 }
 
-func (c *fakeConn) Send(dst netip.Addr, ttl int, data []byte) error {
+// Send delivers every copy to the instances of the same family and VRID on the other nodes, as
+// the real transport's demultiplexing would.
+func (c *fakeConn) Send(copies []Datagram) error {
 	c.n.mu.Lock()
 	cut := c.n.cut
-	if !cut && len(data) > 22 {
-		c.n.sent = append(c.n.sent, sentAdvert{at: time.Now(), prio: data[22]})
+	if !cut && len(copies) > 0 && len(copies[0].Data) > 22 {
+		c.n.sent = append(c.n.sent, sentAdvert{at: time.Now(), prio: copies[0].Data[22]})
 	}
 	src := c.n.ifc.Addr4
 	c.n.mu.Unlock()
@@ -136,25 +142,32 @@ func (c *fakeConn) Send(dst netip.Addr, ttl int, data []byte) error {
 	c.n.lan.mu.Lock()
 	nodes := append([]*fakeNet(nil), c.n.lan.nodes...)
 	c.n.lan.mu.Unlock()
-	for _, o := range nodes {
-		if o == c.n {
-			continue
-		}
-		o.mu.Lock()
-		var recvs []func(Packet)
-		if !o.cut {
-			for ep, r := range o.recvs {
-				if ep.Family == c.ep.Family {
-					recvs = append(recvs, r)
+	for _, cp := range copies {
+		for _, o := range nodes {
+			if o == c.n {
+				continue
+			}
+			o.mu.Lock()
+			var recvs []func(Packet)
+			if !o.cut {
+				for _, r := range o.recvs {
+					if r.ep.Family == c.ep.Family && r.ep.VRID == c.ep.VRID && !r.closed {
+						recvs = append(recvs, r.recv)
+					}
 				}
 			}
-		}
-		o.mu.Unlock()
-		for _, r := range recvs {
-			r(Packet{Src: src, Dst: dst, TTL: ttl, Data: append([]byte(nil), data...)})
+			o.mu.Unlock()
+			for _, r := range recvs {
+				r(Packet{Src: src, Dst: cp.Dst, TTL: 255, Data: append([]byte(nil), cp.Data...)})
+			}
 		}
 	}
 	return nil
 }
 
-func (c *fakeConn) Close() error { return nil }
+func (c *fakeConn) Close() error {
+	c.n.mu.Lock()
+	c.closed = true
+	c.n.mu.Unlock()
+	return nil
+}

@@ -28,8 +28,8 @@ type instance struct {
 	ipid   packet.IPID
 	src    netip.Addr
 	dsts   []netip.Addr
-	ttl    int // IPv6 unicast hop limit; -1 = kernel default
 	buf    []byte
+	copies []Datagram
 	rx     packet.Advert
 	rxMeta packet.Meta
 
@@ -93,18 +93,15 @@ func family(f config.Family) packet.Family {
 
 // newInstance prepares everything of c that does not need the kernel.
 func newInstance(c *config.Instance, g *config.GlobalDefs) (*instance, error) {
-	in := &instance{cfg: c, timers: map[fsm.Timer]*time.Timer{}, ttl: -1}
+	in := &instance{cfg: c, timers: map[fsm.Timer]*time.Timer{}}
 	fam := family(c.Family)
 	unicast := len(c.UnicastPeers) > 0
-	in.ep = Endpoint{Iface: c.Interface, Family: fam, Unicast: unicast, AH: c.AuthType == config.AuthAH}
+	in.ep = Endpoint{Iface: c.Interface, Family: fam, VRID: uint8(c.VRID), UnicastTTL: c.UnicastTTL, AH: c.AuthType == config.AuthAH}
 	if unicast {
-		in.ep.Src = c.UnicastSrcIP
 		for _, p := range c.UnicastPeers {
 			in.dsts = append(in.dsts, p.Addr)
 		}
-		if c.UnicastTTL >= 0 {
-			in.ttl = c.UnicastTTL
-		}
+		in.ep.Peers = in.dsts
 	} else {
 		in.ep.Group = c.McastDstIP
 		in.dsts = []netip.Addr{c.McastDstIP}
@@ -203,13 +200,14 @@ func sourceAddress(c *config.Instance, ifc Interface) (netip.Addr, error) {
 }
 
 // sendAdvert builds and sends one advert with prio to every destination. It is called on the
-// loop and does no more than encode and write to a raw socket.
+// loop and does no more than encode and hand the copies to a raw socket.
 func (in *instance) sendAdvert(prio uint8) error {
 	if in.conn == nil {
 		return errors.New("no socket")
 	}
 	in.advert.Priority = prio
-	var firstErr error
+	in.copies = in.copies[:0]
+	b := in.buf[:0]
 	if in.ep.Family == packet.IPv4 {
 		in.send.Src = in.src
 		in.send.ID = in.ipid.Next() // unicast copies of one advert share the ID, as keepalived's do
@@ -218,35 +216,27 @@ func (in *instance) sendAdvert(prio uint8) error {
 		}
 		for _, dst := range in.dsts {
 			in.send.Dst = dst
-			b, err := packet.AppendIPv4Advert(in.buf[:0], &in.advert, &in.send)
-			if err == nil {
-				in.buf = b
-				err = in.conn.Send(dst, int(in.send.TTL), b)
+			start := len(b)
+			var err error
+			if b, err = packet.AppendIPv4Advert(b, &in.advert, &in.send); err != nil {
+				return err
 			}
-			if err != nil && firstErr == nil {
-				firstErr = err
-			}
+			in.copies = append(in.copies, Datagram{Dst: dst, Data: b[start:]})
 		}
 	} else {
 		// The kernel computes the IPv6 checksum (IPV6_CHECKSUM offset 6), as for keepalived.
-		b, err := packet.AppendIPv6Advert(in.buf[:0], &in.advert, packet.PseudoHeader{})
-		if err != nil {
+		var err error
+		if b, err = packet.AppendIPv6Advert(b, &in.advert, packet.PseudoHeader{}); err != nil {
 			return err
 		}
-		in.buf = b
-		ttl := in.ttl
-		if !in.ep.Unicast {
-			ttl = 255
-		}
 		for _, dst := range in.dsts {
-			if err := in.conn.Send(dst, ttl, b); err != nil && firstErr == nil {
-				firstErr = err
-			}
+			in.copies = append(in.copies, Datagram{Dst: dst, Data: b})
 		}
 	}
-	if firstErr != nil {
+	in.buf = b
+	if err := in.conn.Send(in.copies); err != nil {
 		in.stats.SendErrors.Add(1)
-		return firstErr
+		return err
 	}
 	in.stats.AdvertsSent.Add(1)
 	if prio == 0 {

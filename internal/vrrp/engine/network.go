@@ -13,9 +13,10 @@ import (
 type Network interface {
 	// Interface returns what the engine needs to know about the named interface now.
 	Interface(name string) (Interface, error)
-	// Open returns the socket for ep. Instances with equal endpoints share one socket and are told
-	// apart by VRID (and by source for unicast); recv is called for every packet received on it,
-	// from a goroutine of the network's own, with data the callee may keep.
+	// Open returns the instance's handle on the VRRP socket for ep. The network shares one socket
+	// among the instances of equal endpoints (reference §6.8) and demultiplexes by VRID and, for
+	// unicast, by peer; recv is called for every packet of this instance, from a goroutine of the
+	// network's own, with data the callee may keep.
 	Open(ep Endpoint, recv func(Packet)) (Conn, error)
 	// SetAddresses makes the kernel hold all of set (installed) or none of it (!installed),
 	// changing only what differs. It may take a while (netlink); the engine never calls it from
@@ -41,18 +42,26 @@ type Interface struct {
 	LinkLocal6 netip.Addr
 }
 
-// Endpoint identifies one shared VRRP socket: keepalived keeps one per (interface, family,
-// unicast source or multicast group) (reference §6.8).
+// Endpoint describes one instance's use of the VRRP sockets. keepalived keeps one socket per
+// (interface, family, unicast source or multicast group) and tells instances apart by VRID.
 type Endpoint struct {
 	Iface  string
 	Family packet.Family
-	// Unicast endpoints bind to Src; multicast ones join Group.
-	Unicast bool
-	Src     netip.Addr
-	Group   netip.Addr
+	VRID   uint8
+	// Src is the advert source (mcast_src_ip, unicast_src_ip or the interface's address).
+	Src netip.Addr
+	// Group is the multicast group; Peers the unicast peers (none: multicast).
+	Group netip.Addr
+	Peers []netip.Addr
+	// UnicastTTL is unicast_ttl; -1 means keepalived's default (255 for IPv4, the kernel default
+	// hop limit for IPv6).
+	UnicastTTL int
 	// AH selects IP protocol 51 instead of 112.
 	AH bool
 }
+
+// Unicast reports whether the endpoint sends to peers rather than a group.
+func (ep *Endpoint) Unicast() bool { return len(ep.Peers) > 0 }
 
 // Packet is one received VRRP packet.
 type Packet struct {
@@ -63,14 +72,21 @@ type Packet struct {
 	Data []byte
 }
 
-// Conn sends adverts on one endpoint.
+// Conn sends an instance's adverts.
 type Conn interface {
-	// Send transmits data to dst: the whole datagram with its IPv4 header (built by the engine, as
-	// keepalived does with IP_HDRINCL), or the VRRP message for IPv6 sent with hop limit ttl
-	// (-1: the kernel default).
-	Send(dst netip.Addr, ttl int, data []byte) error
-	// Close releases the engine's use of the endpoint.
+	// Send transmits one advert: one copy per destination (the group, or each unicast peer), all
+	// in one call because they share one IPv4 identification. For IPv4 each copy is the whole
+	// datagram the engine built (as keepalived does with IP_HDRINCL: TOS 0xC0, TTL, ID); for IPv6
+	// it is the VRRP message, checksummed by the kernel.
+	Send(copies []Datagram) error
+	// Close releases the instance's use of the socket.
 	Close() error
+}
+
+// Datagram is one copy of an advert for one destination.
+type Datagram struct {
+	Dst  netip.Addr
+	Data []byte
 }
 
 // AddressSet is what an instance installs while MASTER: its VIPs and eVIPs (with Dev resolved to
