@@ -2,6 +2,7 @@ package linkmon
 
 import (
 	"fmt"
+	"log/slog"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -92,7 +93,7 @@ func TestMonitorENOBUFS(t *testing.T) {
 	ns := nettest.NewNS(t, "nobufs")
 	ns.IP("link", "add", "v0", "type", "veth", "peer", "name", "v1")
 	ns.IP("link", "set", "v0", "up")
-	m := start(t, ns, Options{QueueLen: 1, ReadBuffer: 4096})
+	m := start(t, ns, Options{QueueLen: 1, ReadBuffer: 4096, Log: slog.New(slog.DiscardHandler)})
 	const n = 300
 	var batch strings.Builder
 	for i := 1; i <= n; i++ {

@@ -303,6 +303,13 @@ func openSock(key sockKey, ifi *net.Interface, log *slog.Logger) (_ *sock, err e
 	// Receive socket: bound to the group (multicast) or to the unicast
 	// source, with FREEBIND for the latter (keepalived ≥ 2.3.3).
 	bindAddr := key.local.String()
+	if !key.local.IsValid() {
+		// Unicast without unicast_src_ip: any local address on the interface.
+		bindAddr = "0.0.0.0"
+		if key.ipv6 {
+			bindAddr = "::"
+		}
+	}
 	if key.local.Is6() && (key.local.IsLinkLocalUnicast() || key.local.IsLinkLocalMulticast()) && key.ifindex != 0 {
 		bindAddr += "%" + strconv.Itoa(key.ifindex) // numeric: see send6
 	}

@@ -179,3 +179,57 @@ func TestOpenErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestUnicastDuplicateVRID has two instances with the same VRID on one
+// socket, told apart by their unicast peers (keepalived allows duplicate
+// VRIDs over unicast).
+func TestUnicastDuplicateVRID(t *testing.T) {
+	lan := nettest.NewLAN(t, 3)
+	a, b, c := lan.Hosts[0], lan.Hosts[1], lan.Hosts[2]
+	pb := NewPool(nil)
+	src := b.V4.Addr()
+	bFromA := open(t, b, pb, Config{Interface: "eth0", VRID: 5, Src: src, Peers: []netip.Addr{a.V4.Addr()}})
+	bFromC := open(t, b, pb, Config{Interface: "eth0", VRID: 5, Src: src, Peers: []netip.Addr{c.V4.Addr()}})
+	if bFromA.s != bFromC.s {
+		t.Fatal("unicast instances with one source do not share a socket")
+	}
+	ca := open(t, a, NewPool(nil), Config{Interface: "eth0", VRID: 5, Src: a.V4.Addr(), Peers: []netip.Addr{src}})
+	cc := open(t, c, NewPool(nil), Config{Interface: "eth0", VRID: 5, Src: c.V4.Addr(), Peers: []netip.Addr{src}})
+	mustSend(t, ca, Copy{Dst: src, Payload: advert(5, 1)})
+	mustSend(t, cc, Copy{Dst: src, Payload: advert(5, 2)})
+	if p := recv(t, bFromA); p.Src != a.V4.Addr() || p.Payload[11] != 1 {
+		t.Fatalf("instance peering a got %s %x", p.Src, p.Payload)
+	}
+	if p := recv(t, bFromC); p.Src != c.V4.Addr() || p.Payload[11] != 2 {
+		t.Fatalf("instance peering c got %s %x", p.Src, p.Payload)
+	}
+}
+
+// TestUnicastNoSource leaves unicast_src_ip unset: the receive socket binds
+// to any address and the kernel picks the source when sending.
+func TestUnicastNoSource(t *testing.T) {
+	a, b := nettest.NewVethPair(t)
+	cb := open(t, b, NewPool(nil), Config{Interface: "eth0", VRID: 8, Peers: []netip.Addr{a.V4.Addr()}})
+	ca := open(t, a, NewPool(nil), Config{Interface: "eth0", VRID: 8, Peers: []netip.Addr{b.V4.Addr()}})
+	mustSend(t, ca, Copy{Dst: b.V4.Addr(), Payload: advert(8, 1)})
+	if p := recv(t, cb); p.Src != a.V4.Addr() {
+		t.Fatalf("src %s, want the kernel's choice %s", p.Src, a.V4.Addr())
+	}
+}
+
+// TestAH carries IP protocol 51 (auth_type AH, IPv4 only) and demultiplexes
+// past the Authentication Header.
+func TestAH(t *testing.T) {
+	a, b := nettest.NewVethPair(t)
+	ca := open(t, a, NewPool(nil), Config{Interface: "eth0", VRID: 12, Proto: ProtoAH})
+	cb := open(t, b, NewPool(nil), Config{Interface: "eth0", VRID: 12, Proto: ProtoAH})
+	// AH: next header 112, payload length 4 → 24 bytes, then VRRP.
+	ah := make([]byte, 24)
+	ah[0], ah[1], ah[7], ah[11] = ProtoVRRP, 4, 1, 1 // next header, length, SPI, sequence
+	payload := append(ah, advert(12, 1)...)
+	mustSend(t, ca, Copy{Dst: GroupV4, Payload: payload})
+	p := recv(t, cb)
+	if p.Proto != ProtoAH || p.IPHeader[9] != ProtoAH || len(p.Payload) != len(payload) {
+		t.Fatalf("AH packet %+v", p)
+	}
+}
