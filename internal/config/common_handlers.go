@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
@@ -31,6 +32,17 @@ func (p *parser) hSec(lo, hi time.Duration, dst *time.Duration) func(*syntax.Nod
 
 func (p *parser) hScript(dst *Script) func(*syntax.Node) {
 	return func(n *syntax.Node) { p.script(n, dst) }
+}
+
+// hNotify parses a notify script; as in keepalived the first one written wins.
+func (p *parser) hNotify(owner string, dst *Script) func(*syntax.Node) {
+	return func(n *syntax.Node) {
+		if !dst.IsZero() {
+			p.warnf(n, "(%s) %s script already specified - ignoring %s", owner, n.Keyword(), strings.Join(n.Args[1:], " "))
+			return
+		}
+		p.script(n, dst)
+	}
 }
 
 // deprecated wraps h so that using the old keyword also reports its replacement.

@@ -637,6 +637,9 @@ func (p *parser) garpInterval(dst *time.Duration) func(*syntax.Node) {
 			p.errorf(n, "%s '%s' is invalid: expected seconds in [0.000001, 1000]", n.Keyword(), s)
 			return
 		}
+		if d >= time.Second {
+			p.infof(n, "The %s is very large - %s seconds", n.Keyword(), s)
+		}
 		*dst = d
 	}
 }

@@ -51,11 +51,11 @@ func (p *parser) syncGroupDef(n *syntax.Node) {
 		"track_file":      func(n *syntax.Node) { g.TrackFiles = append(g.TrackFiles, p.trackRefBlock(n, true)...) },
 		"track_process":   func(n *syntax.Node) { g.TrackProcesses = append(g.TrackProcesses, p.trackRefBlock(n, true)...) },
 		"track_bfd":       func(n *syntax.Node) { g.TrackBFDs = append(g.TrackBFDs, p.trackRefBlock(n, true)...) },
-		"notify_backup":   p.hScript(&g.Notify.Backup),
-		"notify_master":   p.hScript(&g.Notify.Master),
-		"notify_fault":    p.hScript(&g.Notify.Fault),
-		"notify_stop":     p.hScript(&g.Notify.Stop),
-		"notify":          p.hScript(&g.Notify.Generic),
+		"notify_backup":   p.hNotify(name, &g.Notify.Backup),
+		"notify_master":   p.hNotify(name, &g.Notify.Master),
+		"notify_fault":    p.hNotify(name, &g.Notify.Fault),
+		"notify_stop":     p.hNotify(name, &g.Notify.Stop),
+		"notify":          p.hNotify(name, &g.Notify.Generic),
 		"smtp_alert":      p.hOptBool(&g.SMTPAlert),
 		"global_tracking": p.deprecated("sync_group_tracking_weight", func(n *syntax.Node) {
 			g.TrackingWeight = true

@@ -1,6 +1,10 @@
 package config
 
-import "github.com/gokeepalived/gokeepalived/internal/config/syntax"
+import (
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
+)
 
 // checkVRIDConflicts reports instances that would share a socket and a VRID (check_vrid_conflicts()).
 // Unicast and multicast instances are separate VRID spaces. Two multicast instances conflict on the
@@ -131,5 +135,25 @@ func (p *parser) checkStaticTrackGroups() {
 		if r := &p.cfg.StaticRules[k]; !check(r.Pos, r.TrackGroup) {
 			r.TrackGroup = ""
 		}
+	}
+}
+
+// checkDebounceDelays caps each interface's down delay so that a backup on the interface does not
+// time out the master while the link change is still being debounced (check_debounce_timers()):
+// the limit is (down_timer_adverts - 1) × advert_int of every instance on the interface.
+func (p *parser) checkDebounceDelays() {
+	for name, d := range p.cfg.InterfaceUpDownDelays {
+		for _, v := range p.cfg.Instances {
+			if v.Interface != name {
+				continue
+			}
+			limit := time.Duration(v.DownTimerAdverts-1) * v.AdvertInt
+			if d.Down > limit {
+				p.report(d.Pos, syntax.Warning, "interface %s down delay %ss is longer than (down_timer_adverts - 1) x advert_int = %ss of instance %s - reducing it to %ss",
+					name, fmtSeconds(d.Down), fmtSeconds(limit), v.Name, fmtSeconds(limit))
+				d.Down = limit
+			}
+		}
+		p.cfg.InterfaceUpDownDelays[name] = d
 	}
 }

@@ -25,6 +25,7 @@ func (p *parser) finishVRRP() {
 	p.finishGroupTrackers()
 	p.checkSyncGroupStartStates()
 	p.checkVRIDConflicts()
+	p.checkDebounceDelays()
 	p.assignRulePreferences()
 	for _, name := range p.cfg.scriptOrder {
 		if s := p.cfg.Scripts[name]; !s.Used {

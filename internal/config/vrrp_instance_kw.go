@@ -86,7 +86,9 @@ func (p *parser) instanceKeywords(v *Instance) keywords {
 				}
 				v.State = StateBackup
 			default:
-				p.errorf(n, "(%s) unknown state '%s', expected MASTER or BACKUP", v.Name, s)
+				// keepalived still counts the state as set, so the priority is not derived from it.
+				p.warnf(n, "(%s) unknown state '%s', defaulting to BACKUP (expected MASTER or BACKUP)", v.Name, s)
+				v.State = StateBackup
 			}
 		},
 		"interface": func(n *syntax.Node) {
@@ -168,12 +170,12 @@ func (p *parser) instanceKeywords(v *Instance) keywords {
 		"preempt_delay": p.hSec(0, 1000*time.Second, &v.PreemptDelay),
 		"debug":         p.hInt(0, 4, &v.Debug),
 
-		"notify_backup":              p.hScript(&v.Notify.Backup),
-		"notify_master":              p.hScript(&v.Notify.Master),
-		"notify_fault":               p.hScript(&v.Notify.Fault),
-		"notify_stop":                p.hScript(&v.Notify.Stop),
-		"notify":                     p.hScript(&v.Notify.Generic),
-		"notify_master_rx_lower_pri": p.hScript(&v.Notify.MasterRxLowerPri),
+		"notify_backup":              p.hNotify(v.Name, &v.Notify.Backup),
+		"notify_master":              p.hNotify(v.Name, &v.Notify.Master),
+		"notify_fault":               p.hNotify(v.Name, &v.Notify.Fault),
+		"notify_stop":                p.hNotify(v.Name, &v.Notify.Stop),
+		"notify":                     p.hNotify(v.Name, &v.Notify.Generic),
+		"notify_master_rx_lower_pri": p.hNotify(v.Name, &v.Notify.MasterRxLowerPri),
 		"notify_deleted": func(n *syntax.Node) {
 			v.NotifyDeleted = true
 			if len(n.Args) > 1 {

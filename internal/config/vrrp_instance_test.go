@@ -84,7 +84,7 @@ func TestPriorityAndState(t *testing.T) {
 		{"priority 256 invalid, master gives 255", " priority 256\n state MASTER", 255, StateMaster, false,
 			[]wantDiag{{4, syntax.Error, "found '256'"}}},
 		{"bad state", " state ACTIVE", 100, StateBackup, false,
-			[]wantDiag{{4, syntax.Error, "unknown state 'ACTIVE', expected MASTER or BACKUP"}}},
+			[]wantDiag{{4, syntax.Warning, "(VI_1) unknown state 'ACTIVE', defaulting to BACKUP"}}},
 		{"nopreempt kept on backup", " nopreempt\n priority 90", 90, StateBackup, true, nil},
 		{"nopreempt cleared on master", " nopreempt\n state MASTER\n priority 90", 90, StateMaster, false,
 			[]wantDiag{{4, syntax.Warning, "nopreempt will not work with initial state MASTER"}}},
@@ -339,6 +339,25 @@ func TestVMACAndIpvlan(t *testing.T) {
 	iv := inst(t, cfg, "VI_2").Ipvlan
 	if iv == nil || iv.Name != "ipv1" || iv.Mode != "private" || iv.Addr != netip.MustParsePrefix("198.51.100.9/24") {
 		t.Errorf("use_ipvlan = %+v", iv)
+	}
+}
+
+func TestNotifyFirstWins(t *testing.T) {
+	cfg, d := load(t, vi(" notify_master /bin/first\n notify_master /bin/second\n virtual_ipaddress {\n  198.51.100.1\n }"))
+	checkDiags(t, d, wantDiag{5, syntax.Warning, "(VI_1) notify_master script already specified - ignoring /bin/second"})
+	if c := inst(t, cfg, "VI_1").Notify.Master.Command; c != "/bin/first" {
+		t.Errorf("notify_master = %q", c)
+	}
+}
+
+func TestDebounceDelayCap(t *testing.T) {
+	cfg, d := load(t, "interface_up_down_delays {\n eth0 5 1\n eth1 9\n}\n"+vi(" advert_int 1\n virtual_ipaddress {\n  198.51.100.1\n }"))
+	checkDiags(t, d, wantDiag{2, syntax.Warning, "interface eth0 down delay 5s is longer than (down_timer_adverts - 1) x advert_int = 2s of instance VI_1 - reducing it to 2s"})
+	if dl := cfg.InterfaceUpDownDelays["eth0"]; dl.Down != 2*time.Second || dl.Up != time.Second {
+		t.Errorf("eth0 delays = %+v", dl)
+	}
+	if dl := cfg.InterfaceUpDownDelays["eth1"]; dl.Down != 9*time.Second {
+		t.Errorf("eth1 delays = %+v (no instance there, no cap)", dl)
 	}
 }
 
