@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,13 +34,14 @@ func main() {
 	dur := flag.Duration("duration", 30*time.Second, "measurement time (check mode)")
 	loop := flag.Duration("delay-loop", time.Second, "delay_loop")
 	workers := flag.Int("workers", 256, "scheduler workers")
+	cpuProf := flag.String("cpuprofile", "", "write a CPU profile of the measurement window")
 	flag.Parse()
 	var err error
 	switch *mode {
 	case "serve":
 		err = serve(strings.Split(*addrs, ","), *base, *perAddr)
 	case "check":
-		err = run(strings.Split(*addrs, ","), *base, *perAddr, *dur, *loop, *workers)
+		err = run(strings.Split(*addrs, ","), *base, *perAddr, *dur, *loop, *workers, *cpuProf)
 	default:
 		err = fmt.Errorf("unknown mode %q", *mode)
 	}
@@ -78,10 +80,11 @@ func serve(addrs []string, base, n int) error {
 	return nil
 }
 
-func cpuTime() time.Duration {
+// cpuTime returns the process's user and system CPU time.
+func cpuTime() (user, sys time.Duration) {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return time.Duration(ru.Utime.Nano()), time.Duration(ru.Stime.Nano())
 }
 
 func statusKB(field string) int {
@@ -116,7 +119,7 @@ func timed(p check.Prober) check.Prober {
 	})
 }
 
-func run(addrs []string, base, n int, dur, loop time.Duration, workers int) error {
+func run(addrs []string, base, n int, dur, loop time.Duration, workers int, cpuProf string) error {
 	var rss []check.RealServer
 	for _, a := range addrs {
 		ip, err := netip.ParseAddr(a)
@@ -156,6 +159,7 @@ func run(addrs []string, base, n int, dur, loop time.Duration, workers int) erro
 		return err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
 	go func() {
@@ -168,9 +172,24 @@ func run(addrs []string, base, n int, dur, loop time.Duration, workers int) erro
 	// Let warmup spread the first checks over one delay_loop, then measure.
 	time.Sleep(loop + loop/2)
 	measure.Store(true)
-	c0, w0, p0 := cpuTime(), time.Now(), probes.Load()
+	if cpuProf != "" {
+		f, err := os.Create(cpuProf)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
+	u0, s0 := cpuTime()
+	w0, p0 := time.Now(), probes.Load()
 	time.Sleep(dur)
-	c1, w1, p1 := cpuTime(), time.Now(), probes.Load()
+	u1, s1 := cpuTime()
+	w1, p1 := time.Now(), probes.Load()
+	if cpuProf != "" {
+		pprof.StopCPUProfile()
+	}
 	measure.Store(false)
 	rssKB, hwmKB := statusKB("VmRSS"), statusKB("VmHWM")
 	up := 0
@@ -190,11 +209,11 @@ func run(addrs []string, base, n int, dur, loop time.Duration, workers int) erro
 		return lags[min(len(lags)-1, int(q*float64(len(lags))))]
 	}
 	wall := w1.Sub(w0)
-	fmt.Printf("| real servers | delay_loop | workers | duration | checks/s | CPU (cores) | RSS MiB (peak) | jitter p50 | jitter p99 | jitter max | up at end | down events |\n")
+	fmt.Printf("| real servers | delay_loop | workers | duration | checks/s | CPU cores (user+sys) | RSS MiB (peak) | jitter p50 | jitter p99 | jitter max | up at end | down events |\n")
 	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
-	fmt.Printf("| %d | %v | %d | %v | %.0f | %.3f | %.1f (%.1f) | %v | %v | %v | %d | %d |\n",
+	fmt.Printf("| %d | %v | %d | %v | %.0f | %.3f (%.3f+%.3f) | %.1f (%.1f) | %v | %v | %v | %d | %d |\n",
 		len(rss), loop, workers, wall.Round(time.Second), float64(p1-p0)/wall.Seconds(),
-		float64(c1-c0)/float64(wall), float64(rssKB)/1024, float64(hwmKB)/1024,
+		float64(u1-u0+s1-s0)/float64(wall), float64(u1-u0)/float64(wall), float64(s1-s0)/float64(wall), float64(rssKB)/1024, float64(hwmKB)/1024,
 		pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), pct(1).Round(time.Microsecond), up, failures.Load())
 	mu.Unlock()
 	latMu.Lock()

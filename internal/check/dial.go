@@ -10,7 +10,9 @@ import (
 
 // dialer builds a net.Dialer honouring bindto, bind_port, bind_if and fwmark.
 func (c Conn) dialer() *net.Dialer {
-	d := &net.Dialer{Timeout: c.timeout(), Control: c.control}
+	// No TCP keepalive: checker connections are short-lived, and enabling it
+	// costs three setsockopt calls per probe (keepalived does not set it either).
+	d := &net.Dialer{Timeout: c.timeout(), Control: c.control, KeepAlive: -1}
 	if c.BindTo.IsValid() || c.BindPort != 0 {
 		ip := c.BindTo
 		if !ip.IsValid() {

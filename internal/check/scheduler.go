@@ -100,8 +100,10 @@ func New(cfg Config, servers []RealServer) (*Scheduler, error) {
 		cfg:    cfg,
 		log:    cfg.Logger,
 		events: make(chan Event, cfg.EventQueue),
-		jobs:   make(chan *entry),
-		wake:   make(chan struct{}, 1),
+		// A buffer of one job per worker lets the dispatcher hand over a
+		// whole batch without waiting for each worker to wake up.
+		jobs: make(chan *entry, cfg.Workers),
+		wake: make(chan struct{}, 1),
 	}
 	seen := map[[2]string]bool{}
 	for _, rs := range servers {
