@@ -11,8 +11,9 @@ import (
 type Difference struct {
 	// Case names the sample run (see Case.Name).
 	Case string
-	// Item is "exit" (different exit codes), "-KIND" (keepalived reports a kind we do not) or
-	// "+KIND" (we report a kind keepalived does not).
+	// Item is "exit" (different exit codes), "-KIND" (keepalived reports a kind we do not),
+	// "+KIND" (we report a kind keepalived does not), or, for a kind both report, "-KIND@LINE"
+	// (keepalived reports it on a line we do not) and "+KIND@LINE" (the reverse).
 	Item string
 	// Detail says what each side said, for the test log and the report.
 	Detail string
@@ -38,7 +39,72 @@ func Compare(name string, keepalived, ours Record) []Difference {
 				Detail: "we: " + strings.Join(messagesOf(ours, k), " | ")})
 		}
 	}
+	return append(diffs, compareLines(name, keepalived, ours, kk, ok)...)
+}
+
+// compareLines compares, for the kinds both sides report, where they report them: a kind on the
+// same set of lines hides a second problem of that kind (keepalived rejects vrrp_garp_interval 0 on
+// line 15 and vrrp_gna_interval 0 on line 16; reporting only line 15 is a difference). keepalived
+// gives no line for some messages, so "-KIND@LINE" is checked for each of its lines that has one,
+// and "+KIND@LINE" only when every keepalived message of that kind has a line.
+func compareLines(name string, keepalived, ours Record, kk, ok []string) []Difference {
+	var diffs []Difference
+	for _, k := range kk {
+		if !slices.Contains(ok, k) {
+			continue
+		}
+		kl, kAll := linesOf(keepalived, k)
+		ol, _ := linesOf(ours, k)
+		for _, n := range kl {
+			if !slices.Contains(ol, n) {
+				diffs = append(diffs, Difference{Case: name, Item: fmt.Sprintf("-%s@%d", k, n),
+					Detail: fmt.Sprintf("keepalived: %s; we: %s", strings.Join(messagesAt(keepalived, k, n), " | "),
+						strings.Join(messagesOf(ours, k), " | "))})
+			}
+		}
+		if !kAll {
+			continue
+		}
+		for _, n := range ol {
+			if !slices.Contains(kl, n) {
+				diffs = append(diffs, Difference{Case: name, Item: fmt.Sprintf("+%s@%d", k, n),
+					Detail: fmt.Sprintf("we: %s; keepalived: %s", strings.Join(messagesAt(ours, k, n), " | "),
+						strings.Join(messagesOf(keepalived, k), " | "))})
+			}
+		}
+	}
 	return diffs
+}
+
+// linesOf returns the distinct line numbers r reports kind k on, in order, and whether every
+// message of that kind had a line number.
+func linesOf(r Record, k string) ([]int, bool) {
+	var out []int
+	all := true
+	for _, l := range r.Lines {
+		if Classify(l.Msg) != k {
+			continue
+		}
+		if l.Line == 0 {
+			all = false
+			continue
+		}
+		if !slices.Contains(out, l.Line) {
+			out = append(out, l.Line)
+		}
+	}
+	return out, all
+}
+
+// messagesAt returns r's messages of kind k on line n.
+func messagesAt(r Record, k string, n int) []string {
+	var out []string
+	for _, l := range r.Lines {
+		if l.Line == n && Classify(l.Msg) == k {
+			out = append(out, l.Msg)
+		}
+	}
+	return out
 }
 
 // messagesOf returns r's messages of kind k, with their line numbers when known.
@@ -102,7 +168,7 @@ func ParseKnown(text string) (map[string]Known, error) {
 			return nil, fmt.Errorf("known-differences line %d: unknown tag %q", n, k.Tag)
 		}
 		if k.Item != "exit" && (len(k.Item) < 2 || (k.Item[0] != '-' && k.Item[0] != '+')) {
-			return nil, fmt.Errorf("known-differences line %d: item %q is not exit, -KIND or +KIND", n, k.Item)
+			return nil, fmt.Errorf("known-differences line %d: item %q is not exit, -KIND[@LINE] or +KIND[@LINE]", n, k.Item)
 		}
 		if _, dup := out[k.Key()]; dup {
 			return nil, fmt.Errorf("known-differences line %d: %s listed twice", n, k.Key())

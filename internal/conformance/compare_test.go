@@ -93,3 +93,32 @@ func writeFile(t *testing.T, dir, name string) {
 		t.Fatal(err)
 	}
 }
+
+func TestCompareLines(t *testing.T) {
+	keepalived := Record{Exit: 5, Lines: []Line{
+		{15, "number '0' outside range [0.000001, 4294.967295]"},
+		{15, "vrrp_garp_interval '0' is invalid"},
+		{16, "vrrp_gna_interval '0' is invalid"},
+		{0, "(VI_1) State MASTER must match being address owner"},
+	}}
+	tests := []struct {
+		name  string
+		ours  []Line
+		items []string
+	}{
+		{"same lines", []Line{{15, "vrrp_garp_interval: invalid value"}, {16, "vrrp_gna_interval: invalid value"}, {20, "address owner"}}, nil},
+		{"second problem missed", []Line{{15, "vrrp_garp_interval: invalid value"}, {20, "address owner"}}, []string{"-invalid-value@16"}},
+		{"extra line", []Line{{15, "invalid value"}, {16, "invalid value"}, {17, "invalid value"}, {20, "address owner"}}, []string{"+invalid-value@17"}},
+		// keepalived gave no line for strict-owner: our line cannot be compared.
+		{"no keepalived line", []Line{{15, "invalid value"}, {16, "invalid value"}, {99, "address owner"}}, nil},
+	}
+	for _, tt := range tests {
+		var items []string
+		for _, d := range Compare("etc-default", keepalived, Record{Exit: 5, Lines: tt.ours}) {
+			items = append(items, d.Item)
+		}
+		if !reflect.DeepEqual(items, tt.items) {
+			t.Errorf("%s: differences %q, want %q", tt.name, items, tt.items)
+		}
+	}
+}
