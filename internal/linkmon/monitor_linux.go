@@ -152,13 +152,18 @@ func (m *Monitor) run() {
 // clears congestion only when the queue is empty, so a re-dump taken while
 // stale notifications remain queued would let later drops go unreported.
 func (m *Monitor) resync() bool {
-	if err := m.drain(); err != nil {
-		m.log.Error("netlink drain failed", "reason", err.Error())
-		return false
+	err := m.drain()
+	var links []Link
+	var addrs []ifaddr.Address
+	if err == nil {
+		links, addrs, err = m.dumpAll()
 	}
-	links, addrs, err := m.dumpAll()
 	if err != nil {
-		m.log.Error("netlink re-dump failed", "reason", err.Error())
+		select {
+		case <-m.done: // closing: the error is ours
+		default:
+			m.log.Error("netlink resync failed", "reason", err.Error())
+		}
 		return false
 	}
 	m.mu.Lock()

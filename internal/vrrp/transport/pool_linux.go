@@ -56,6 +56,7 @@ type sockKey struct {
 type sock struct {
 	key    sockKey
 	ifname string
+	rcvbuf int
 	log    *slog.Logger
 	stats  counters
 
@@ -134,7 +135,7 @@ func (p *Pool) Open(cfg Config) (*Conn, error) {
 	s := p.socks[key]
 	if s == nil {
 		var err error
-		if s, err = openSock(key, ifi, p.log); err != nil {
+		if s, err = openSock(key, ifi, cfg.RecvBuffer, p.log); err != nil {
 			return nil, fmt.Errorf("transport vrid %d iface %s: %w", cfg.VRID, cfg.Interface, err)
 		}
 		p.socks[key] = s
@@ -281,8 +282,8 @@ func (c *Conn) send6(cp Copy) error {
 }
 
 // openSock opens and configures the receive and send sockets for key.
-func openSock(key sockKey, ifi *net.Interface, log *slog.Logger) (_ *sock, err error) {
-	s := &sock{key: key, log: log, members: make(map[uint8][]*Conn), done: make(chan struct{})}
+func openSock(key sockKey, ifi *net.Interface, rcvbuf int, log *slog.Logger) (_ *sock, err error) {
+	s := &sock{key: key, log: log, rcvbuf: rcvbuf, members: make(map[uint8][]*Conn), done: make(chan struct{})}
 	if ifi != nil {
 		s.ifname = ifi.Name
 	}
@@ -370,6 +371,9 @@ func (s *sock) control(rx bool) func(network, address string, rc syscall.RawConn
 				if s.key.unicast && rx {
 					set(f, unix.IPPROTO_IP, unix.IP_FREEBIND, 1, "IP_FREEBIND")
 				}
+			}
+			if rx && s.rcvbuf > 0 {
+				set(f, unix.SOL_SOCKET, unix.SO_RCVBUF, s.rcvbuf, "SO_RCVBUF")
 			}
 			if !rx {
 				// A send socket never reads (keepalived sets SO_RCVBUF=0;

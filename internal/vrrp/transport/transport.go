@@ -85,6 +85,10 @@ type Config struct {
 	// UnicastTTL is unicast_ttl (1..255). Zero means keepalived's default:
 	// 255 for IPv4 and the kernel's default hop limit (usually 64) for IPv6.
 	UnicastTTL int
+	// RecvBuffer is SO_RCVBUF for the shared receive socket in bytes
+	// (kernel_rx_buf_size); 0 keeps the kernel default. The first instance
+	// to open a socket pair sets it.
+	RecvBuffer int
 	// QueueLen bounds the receive queue of this instance (default 64);
 	// packets arriving while it is full are dropped and counted.
 	QueueLen int
