@@ -15,7 +15,10 @@ func BenchmarkMulticastRoundTrip(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer ca.Close()
-	if err := hb.Do(func() (err error) { cb, err = NewPool(nil).Open(Config{Interface: "eth0", VRID: 1, RecvBuffer: 1 << 20}); return }); err != nil {
+	if err := hb.Do(func() (err error) {
+		cb, err = NewPool(nil).Open(Config{Interface: "eth0", VRID: 1, RecvBuffer: 1 << 20})
+		return
+	}); err != nil {
 		b.Fatal(err)
 	}
 	defer cb.Close()
