@@ -87,6 +87,8 @@ type ResolvedCheck struct {
 	Bind netip.AddrPort
 	// Virtualhost is the Host for HTTP_GET/SSL_GET: checker, then real server, then virtual server.
 	Virtualhost string
+	// LogAllFailures is log_all_failures, else the global checker_log_all_failures.
+	LogAllFailures bool
 }
 
 // HTTPProtocol is the request line version of HTTP_GET/SSL_GET.
@@ -215,9 +217,15 @@ type UDPCheck struct {
 
 // FileCheck holds FILE_CHECK options (check_file.c).
 type FileCheck struct {
+	// TrackFile names a top-level track_file block.
 	TrackFile string
 	Weight    Setting[int]
 	Reverse   bool
+	// Path, EffectiveWeight and EffectiveReverse are resolved from the track_file block: its file,
+	// and its weight when the checker gives none (filled by finishLVS).
+	Path             string
+	EffectiveWeight  int
+	EffectiveReverse bool
 }
 
 // BFDCheck holds BFD_CHECK options (check_bfd.c).

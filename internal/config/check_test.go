@@ -297,15 +297,35 @@ func TestOtherCheckers(t *testing.T) {
 		},
 		{
 			name:  "FILE_CHECK",
-			src:   rsWith("", "  FILE_CHECK {\n   track_file f1\n   weight -5 reverse\n   retry 3\n  }\n"),
+			src:   rsWith("", "  FILE_CHECK {\n   track_file f1\n   weight -5 reverse\n   retry 3\n  }\n") + "track_file f1 {\n file /run/f1\n weight 3\n}\n",
 			diags: []string{"6 warning: unknown keyword 'retry'"},
 			check: func(t *testing.T, c *Config) {
-				eq(t, "file", *onlyChecker(t, c).File, FileCheck{TrackFile: "f1", Weight: Setting[int]{-5, true}, Reverse: true})
+				eq(t, "file", *onlyChecker(t, c).File, FileCheck{TrackFile: "f1", Weight: Setting[int]{-5, true}, Reverse: true,
+					Path: "/run/f1", EffectiveWeight: -5, EffectiveReverse: true})
 			},
 		},
 		{
+			name: "FILE_CHECK weight from the track_file",
+			src:  rsWith("", "  FILE_CHECK {\n   track_file f1\n  }\n") + "track_file f1 {\n file /run/f1\n weight 3 reverse\n}\n",
+			check: func(t *testing.T, c *Config) {
+				f := onlyChecker(t, c).File
+				eq(t, "weight", [2]any{f.EffectiveWeight, f.EffectiveReverse}, [2]any{3, true})
+			},
+		},
+		{
+			name:  "FILE_CHECK of an unknown track_file",
+			src:   rsWith("", "  FILE_CHECK {\n   track_file nosuch\n  }\n"),
+			diags: []string{"3 warning: track_file nosuch not found - FILE_CHECK ignored"},
+			check: func(t *testing.T, c *Config) { eq(t, "checkers", len(onlyVS(t, c).RealServers[0].Checkers), 0) },
+		},
+		{
+			name:  "BFD_CHECK of an unknown bfd_instance",
+			src:   rsWith("", "  BFD_CHECK {\n   name nosuch\n  }\n"),
+			diags: []string{"3 warning: ([198.51.100.1]:udp:8080) BFD_CHECK - BFD nosuch not configured - ignored"},
+		},
+		{
 			name:  "BFD_CHECK",
-			src:   rsWith("", "  BFD_CHECK {\n   name b1\n   alpha\n   connect_ip 198.51.100.3\n  }\n"),
+			src:   rsWith("", "  BFD_CHECK {\n   name b1\n   alpha\n   connect_ip 198.51.100.3\n  }\n") + "bfd_instance b1 {\n neighbor_ip 198.51.100.1\n}\n",
 			diags: []string{"6 warning: unknown keyword 'connect_ip'"},
 			check: func(t *testing.T, c *Config) {
 				ch := onlyChecker(t, c)

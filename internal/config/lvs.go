@@ -336,7 +336,9 @@ type VirtualServer struct {
 	HASuspend        bool
 	Virtualhost      string
 	SMTPAlert        Setting[bool]
-	SNMPName         string
+	// ResolvedSMTPAlert is SMTPAlert, else the global smtp_alert_checker, smtp_alert, else false.
+	ResolvedSMTPAlert bool
+	SNMPName          string
 	// Weight is the default weight of the real servers (keepalived's vs->weight), default 1.
 	Weight int
 
@@ -367,6 +369,11 @@ func (vs *VirtualServer) Name() string {
 		return fmt.Sprintf("[%s]:0", vs.Group)
 	}
 	return fmt.Sprintf("[%s]:%s:%d", vs.Addr, strings.ToLower(vs.Protocol.String()), vs.Port)
+}
+
+// serverName renders a real or sorry server as keepalived's FMT_RS does: "[IP]:proto:PORT".
+func (vs *VirtualServer) serverName(a netip.Addr, port uint16) string {
+	return fmt.Sprintf("[%s]:%s:%d", a, strings.ToLower(vs.Protocol.String()), port)
 }
 
 // SorryServer replaces all real servers while the quorum is lost.
@@ -412,8 +419,8 @@ type RealServer struct {
 type ResolvedRealServer struct {
 	InhibitOnFailure bool
 	Alpha            bool
-	// SMTPAlert is the real server's smtp_alert, else true. keepalived lets the global
-	// smtp_alert_checker/smtp_alert decide before falling back to true; the caller applies those.
+	// SMTPAlert is the real server's smtp_alert, else the global smtp_alert_checker, smtp_alert,
+	// else true (not the service's value: keepalived keeps this for backward compatibility).
 	SMTPAlert   bool
 	Virtualhost string
 	Forwarding  Forwarding

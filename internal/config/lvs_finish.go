@@ -112,13 +112,18 @@ func (p *parser) finishVS(vs *VirtualServer) bool {
 		}
 		vs.SchedFlags |= f.flag
 	}
+	vs.ResolvedSMTPAlert = vs.SMTPAlert.Or(p.globalSMTPAlert(false))
 	p.finishRealServers(vs)
 	p.finishQuorum(vs)
 	p.finishPorts(vs, g)
 	for _, rs := range vs.RealServers {
+		kept := rs.Checkers[:0]
 		for _, c := range rs.Checkers {
-			p.resolveChecker(vs, rs, c)
+			if p.resolveChecker(vs, rs, c) {
+				kept = append(kept, c)
+			}
 		}
+		rs.Checkers = kept
 	}
 	if vs.Family == AFUnspec {
 		vs.Family = fallbackFamily(vs)
@@ -214,7 +219,7 @@ func (p *parser) finishRealServers(vs *VirtualServer) {
 	for _, rs := range vs.RealServers {
 		key := netip.AddrPortFrom(rs.Addr, rs.Port)
 		if seen[key] {
-			p.warnAt(rs.Pos, "VS %s: real server %s is duplicated - removing second rs", vs.Name(), key)
+			p.warnAt(rs.Pos, "VS %s: real server %s is duplicated - removing second rs", vs.Name(), vs.serverName(rs.Addr, rs.Port))
 			continue
 		}
 		seen[key] = true
@@ -229,7 +234,7 @@ func (p *parser) finishRealServers(vs *VirtualServer) {
 		}
 		r.InhibitOnFailure = rs.InhibitOnFailure.Or(vs.InhibitOnFailure)
 		r.Alpha = rs.Alpha.Or(vs.Alpha)
-		r.SMTPAlert = rs.SMTPAlert.Or(true)
+		r.SMTPAlert = rs.SMTPAlert.Or(p.globalSMTPAlert(true))
 		r.Virtualhost = rs.Virtualhost
 		if r.Virtualhost == "" {
 			r.Virtualhost = vs.Virtualhost
@@ -240,7 +245,7 @@ func (p *parser) finishRealServers(vs *VirtualServer) {
 				verb = "sett"
 			}
 			p.warnAt(rs.Pos, "Virtual server %s: real server %s matches sorry server, but inhibit setting differs, %sing on sorry server",
-				vs.Name(), key, verb)
+				vs.Name(), vs.serverName(rs.Addr, rs.Port), verb)
 			ss.Inhibit = r.InhibitOnFailure
 		}
 		kept = append(kept, rs)
@@ -249,6 +254,19 @@ func (p *parser) finishRealServers(vs *VirtualServer) {
 	if ss := vs.SorryServer; ss != nil && !ss.forwardingSet {
 		ss.Forwarding, ss.forwardingSet = p.defaultForwarding(vs), true
 	}
+}
+
+// globalSMTPAlert is the smtp_alert default of the checker process: smtp_alert_checker, else
+// smtp_alert, else def (false for services, true for real servers, as in keepalived).
+func (p *parser) globalSMTPAlert(def bool) bool {
+	g := &p.cfg.Global
+	switch {
+	case g.SMTPAlertChecker != nil:
+		return *g.SMTPAlertChecker
+	case g.SMTPAlert != nil:
+		return *g.SMTPAlert
+	}
+	return def
 }
 
 // finishQuorum caps the quorum at the total weight and the hysteresis below the quorum.
@@ -282,17 +300,17 @@ func (p *parser) finishPorts(vs *VirtualServer, g *VirtualServerGroup) {
 				switch {
 				case e.IsFwmark:
 					p.warnAt(rs.Pos, "WARNING - fwmark virtual server %s, real server %s has port specified - port will be ignored",
-						vs.Name(), netip.AddrPortFrom(rs.Addr, rs.Port))
+						vs.Name(), vs.serverName(rs.Addr, rs.Port))
 				case e.Port != rs.Port:
 					p.warnAt(rs.Pos, "virtual server %s:[%s] and real server %s ports don't match",
-						vs.Name(), e.String(), netip.AddrPortFrom(rs.Addr, rs.Port))
+						vs.Name(), e.String(), vs.serverName(rs.Addr, rs.Port))
 				}
 			}
 		}
 		return
 	}
 	for _, rs := range vs.RealServers {
-		rs.Port = p.serverPort(vs, rs.Pos, "real server "+netip.AddrPortFrom(rs.Addr, rs.Port).String(), rs.Resolved.Forwarding, rs.Port)
+		rs.Port = p.serverPort(vs, rs.Pos, "real server "+vs.serverName(rs.Addr, rs.Port), rs.Resolved.Forwarding, rs.Port)
 	}
 	if ss := vs.SorryServer; ss != nil {
 		ss.Port = p.serverPort(vs, ss.Pos, "sorry server", ss.Forwarding, ss.Port)
@@ -331,8 +349,28 @@ func firstSet[T any](def T, ss ...Setting[T]) T {
 }
 
 // resolveChecker fills c.Resolved from the checker → real server → virtual server cascade and the
-// per-checker defaults (check_api.c queue_checker(), check_http.c, check_misc.c, check_dns.c).
-func (p *parser) resolveChecker(vs *VirtualServer, rs *RealServer, c *Checker) {
+// per-checker defaults (check_api.c queue_checker(), check_http.c, check_misc.c, check_dns.c). It
+// returns false to drop a checker whose track_file or bfd_instance does not exist.
+func (p *parser) resolveChecker(vs *VirtualServer, rs *RealServer, c *Checker) bool {
+	switch c.Type {
+	case CheckFile:
+		tf := p.cfg.TrackFiles[c.File.TrackFile]
+		if tf == nil {
+			p.warnAt(c.Pos, "track_file %s not found - FILE_CHECK ignored", c.File.TrackFile)
+			return false
+		}
+		f := c.File
+		f.Path = tf.File
+		f.EffectiveWeight, f.EffectiveReverse = tf.Weight, tf.WeightReverse
+		if f.Weight.Set {
+			f.EffectiveWeight, f.EffectiveReverse = f.Weight.Value, f.Reverse
+		}
+	case CheckBFD:
+		if p.cfg.BFDInstances[c.BFD.Name] == nil {
+			p.warnAt(c.Pos, "(%s) BFD_CHECK - BFD %s not configured - ignored", vs.serverName(rs.Addr, rs.Port), c.BFD.Name)
+			return false
+		}
+	}
 	ct, rt, vt := c.Timing, rs.Timing, vs.Timing
 	r := &c.Resolved
 	r.DelayLoop = firstSet(defaultDelayLoop, ct.DelayLoop, rt.DelayLoop, vt.DelayLoop)
@@ -350,6 +388,7 @@ func (p *parser) resolveChecker(vs *VirtualServer, rs *RealServer, c *Checker) {
 	r.DelayBeforeRetry = firstSet(dbr, ct.DelayBeforeRetry, rt.DelayBeforeRetry, vt.DelayBeforeRetry)
 	r.Warmup = firstSet(r.DelayLoop, ct.Warmup, rt.Warmup, vt.Warmup)
 	r.Alpha = c.Alpha.Or(rs.Resolved.Alpha)
+	r.LogAllFailures = c.LogAllFailures.Or(p.cfg.Global.CheckerLogAllFailures)
 
 	wellKnown := uint16(0)
 	switch c.Type {
@@ -390,6 +429,7 @@ func (p *parser) resolveChecker(vs *VirtualServer, rs *RealServer, c *Checker) {
 				BindIf: cmpOr(h.Conn.BindIf, c.Conn.BindIf), Fwmark: cmpOr(h.Conn.Fwmark, c.Conn.Fwmark)})
 		}
 	}
+	return true
 }
 
 // cmpOr returns a unless it is the zero value, else b.

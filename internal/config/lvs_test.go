@@ -460,8 +460,8 @@ func TestVirtualServerGroup(t *testing.T) {
 				svc("group G", " protocol TCP\n lb_kind DR\n", "198.51.100.1 8080"),
 			diags: []string{
 				"5 warning: Virtual server [G]:0: zero port only valid for persistent services - setting persistence_timeout 360",
-				"8 warning: virtual server [G]:0:[203.0.113.1,0] and real server 198.51.100.1:8080 ports don't match",
-				"8 warning: WARNING - fwmark virtual server [G]:0, real server 198.51.100.1:8080 has port specified - port will be ignored",
+				"8 warning: virtual server [G]:0:[203.0.113.1,0] and real server [198.51.100.1]:tcp:8080 ports don't match",
+				"8 warning: WARNING - fwmark virtual server [G]:0, real server [198.51.100.1]:tcp:8080 has port specified - port will be ignored",
 			},
 		},
 		{
@@ -481,7 +481,7 @@ func TestRealServer(t *testing.T) {
 				" real_server 198.51.100.1 8080 {\n  weight 0\n  lvs_method TUN\n  uthreshold 100\n  lthreshold 10\n  alpha off\n" +
 				"  notify_up \"/bin/n.sh up\"\n  notify_down /bin/down nobody\n }\n real_server 198.51.100.2 {\n  inhibit_on_failure no\n  virtualhost rs.example.org\n }\n}\n",
 			diags: []string{
-				"7 warning: WARNING - virtual server [203.0.113.1]:udp:80 and real server 198.51.100.1:8080 ports don't match - resetting",
+				"7 warning: WARNING - virtual server [203.0.113.1]:udp:80 and real server [198.51.100.1]:udp:8080 ports don't match - resetting",
 			},
 			check: func(t *testing.T, c *Config) {
 				vs := onlyVS(t, c)
@@ -515,14 +515,14 @@ func TestRealServer(t *testing.T) {
 			name: "duplicate",
 			src:  "virtual_server 203.0.113.1 80 {\n real_server 198.51.100.1 80 {\n }\n real_server 198.51.100.1 80 {\n }\n}\n",
 			diags: []string{
-				"4 warning: VS [203.0.113.1]:udp:80: real server 198.51.100.1:80 is duplicated - removing second rs",
+				"4 warning: VS [203.0.113.1]:udp:80: real server [198.51.100.1]:udp:80 is duplicated - removing second rs",
 			},
 			check: func(t *testing.T, c *Config) { eq(t, "kept", len(onlyVS(t, c).RealServers), 1) },
 		},
 		{
 			name:  "fwmark DR real server port cleared",
 			src:   svc("fwmark 1", " lb_kind DR\n", "198.51.100.1 80"),
-			diags: []string{"3 warning: WARNING - fwmark virtual server FWM 1, real server 198.51.100.1:80 has port specified - clearing"},
+			diags: []string{"3 warning: WARNING - fwmark virtual server FWM 1, real server [198.51.100.1]:none:80 has port specified - clearing"},
 			check: func(t *testing.T, c *Config) { eq(t, "port", onlyVS(t, c).RealServers[0].Port, uint16(0)) },
 		},
 		{
