@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -19,6 +20,10 @@ type Spec struct {
 	Schedule Schedule
 	// FastRecovery is HTTP_GET/SSL_GET's fast_recovery.
 	FastRecovery bool
+	// StartDown starts the checker down whatever Alpha says; a reload uses it
+	// so that a real server that had failed is not re-added before its
+	// checker passes again (keepalived issue #1720).
+	StartDown bool
 }
 
 // RealServer is a real server with its checkers.
@@ -41,6 +46,8 @@ type Config struct {
 	// OnLag, if set, is called with how late each probe started against its
 	// schedule (the scheduling jitter); used by the benchmark and metrics.
 	OnLag func(time.Duration)
+	// OnProbe, if set, is called after every probe (for metrics); it must not block.
+	OnProbe func(vs, rs, checker string, err error, latency time.Duration)
 }
 
 // Scheduler runs the checkers of many real servers with one timer heap and
@@ -58,10 +65,11 @@ type Scheduler struct {
 }
 
 type rsEntry struct {
-	vs, id  string
-	mu      sync.Mutex
-	entries []*entry
-	up      bool
+	vs, id    string
+	suspended atomic.Bool // ha_suspend: probes are skipped, state is kept
+	mu        sync.Mutex
+	entries   []*entry
+	up        bool
 }
 
 type entry struct {
@@ -123,7 +131,7 @@ func New(cfg Config, servers []RealServer) (*Scheduler, error) {
 			if sp.Name == "" {
 				sp.Name = string(sp.Kind)
 			}
-			e := &entry{rs: r, spec: sp, policy: policyFor(sp.Kind, sp.FastRecovery), st: newCheckState(sp.Schedule.Alpha)}
+			e := &entry{rs: r, spec: sp, policy: policyFor(sp.Kind, sp.FastRecovery), st: newCheckState(sp.Schedule.Alpha || sp.StartDown)}
 			if !e.st.up {
 				r.up = false
 			}
@@ -132,6 +140,17 @@ func New(cfg Config, servers []RealServer) (*Scheduler, error) {
 		s.rss = append(s.rss, r)
 	}
 	return s, nil
+}
+
+// Suspend stops (or resumes) probing the real servers of virtual server vs
+// while keeping their state, for ha_suspend: keepalived suspends checkers
+// while the VS address is not configured locally.
+func (s *Scheduler) Suspend(vs string, suspended bool) {
+	for _, r := range s.rss {
+		if r.vs == vs {
+			r.suspended.Store(suspended)
+		}
+	}
 }
 
 // Events returns the bounded queue of transitions.
@@ -236,6 +255,10 @@ func (s *Scheduler) worker(ctx context.Context) {
 			return
 		case e := <-s.jobs:
 			start := time.Now()
+			if e.rs.suspended.Load() {
+				s.requeue(e, e.spec.Schedule.DelayLoop)
+				continue
+			}
 			if s.cfg.OnLag != nil {
 				s.cfg.OnLag(start.Sub(e.due))
 			}
@@ -244,6 +267,9 @@ func (s *Scheduler) worker(ctx context.Context) {
 				return
 			}
 			end := time.Now()
+			if s.cfg.OnProbe != nil {
+				s.cfg.OnProbe(e.rs.vs, e.rs.id, e.spec.Name, out.Err, end.Sub(start))
+			}
 			delay, ev := s.apply(e, out, end.Sub(start), end)
 			if ev != nil {
 				select {
@@ -252,17 +278,23 @@ func (s *Scheduler) worker(ctx context.Context) {
 					return
 				}
 			}
-			s.mu.Lock()
-			e.due = time.Now().Add(delay)
-			heap.Push(&s.q, e)
-			first := s.q[0] == e
-			s.mu.Unlock()
-			if first {
-				select {
-				case s.wake <- struct{}{}:
-				default:
-				}
-			}
+			s.requeue(e, delay)
+		}
+	}
+}
+
+// requeue schedules e delay from now and wakes the dispatcher when e is
+// now the earliest entry.
+func (s *Scheduler) requeue(e *entry, delay time.Duration) {
+	s.mu.Lock()
+	e.due = time.Now().Add(delay)
+	heap.Push(&s.q, e)
+	first := s.q[0] == e
+	s.mu.Unlock()
+	if first {
+		select {
+		case s.wake <- struct{}{}:
+		default:
 		}
 	}
 }

@@ -221,3 +221,52 @@ func TestNewRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestSchedulerSuspendAndStartDown checks ha_suspend skips probes without
+// changing state, and StartDown keeps a reloaded failed server down until a
+// success.
+func TestSchedulerSuspendAndStartDown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := &scripted{}
+		var probed []string
+		var mu sync.Mutex
+		s, err := New(Config{Logger: quiet(), OnProbe: func(vs, rs, ck string, err error, _ time.Duration) {
+			mu.Lock()
+			probed = append(probed, vs+"/"+rs+"/"+ck)
+			mu.Unlock()
+		}}, []RealServer{
+			{VirtualServer: "VS1", ID: "RS", Checkers: []Spec{{Name: "c", Kind: KindTCP, Prober: p, Schedule: Schedule{DelayLoop: time.Second}, StartDown: true}}},
+			{VirtualServer: "VS2", ID: "RS", Checkers: []Spec{{Name: "c", Kind: KindTCP, Prober: p, Schedule: Schedule{DelayLoop: time.Second}}}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if snap := s.Snapshot(); snap[0].Up || !snap[1].Up {
+			t.Fatalf("initial %+v", snap)
+		}
+		s.Suspend("VS1", true)
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan struct{})
+		go func() { _ = s.Run(ctx); close(done) }()
+		time.Sleep(2500 * time.Millisecond)
+		synctest.Wait()
+		mu.Lock()
+		for _, pr := range probed {
+			if pr != "VS2/RS/c" {
+				t.Errorf("suspended VS probed: %s", pr)
+			}
+		}
+		n := len(probed)
+		mu.Unlock()
+		if n != 3 || s.Snapshot()[0].Up {
+			t.Fatalf("probes %d, snapshot %+v", n, s.Snapshot())
+		}
+		s.Suspend("VS1", false)
+		ev := <-s.Events()
+		if ev.VirtualServer != "VS1" || !ev.RSUp || !ev.RSChanged {
+			t.Fatalf("resume event %+v", ev)
+		}
+		cancel()
+		<-done
+	})
+}
