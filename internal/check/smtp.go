@@ -12,7 +12,7 @@ import (
 )
 
 // SMTPProber is one host of SMTP_CHECK: expect 220, send HELO, expect 250,
-// send QUIT (check_smtp.c). keepalived turns every host{} block into its own
+// send QUIT and wait for any reply line (check_smtp.c smtp_engine_thread). keepalived turns every host{} block into its own
 // checker; NewSMTP does the same.
 type SMTPProber struct {
 	Conn   Conn
@@ -68,6 +68,12 @@ func (p *SMTPProber) Probe(ctx context.Context) Outcome {
 	p.Conn.stepDeadline(conn)
 	if _, err := conn.Write([]byte("QUIT\r\n")); err != nil {
 		return Fail(fmt.Errorf("SMTP send QUIT: %w", err))
+	}
+	// keepalived waits for a line in answer to QUIT (normally 221) but
+	// does not check its code.
+	p.Conn.stepDeadline(conn)
+	if _, err := r.ReadSlice('\n'); err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+		return Fail(fmt.Errorf("SMTP QUIT: no reply: %w", err))
 	}
 	return Outcome{}
 }

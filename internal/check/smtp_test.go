@@ -51,7 +51,7 @@ func FuzzParseSMTPReply(f *testing.F) {
 
 // smtpServer runs a scripted SMTP dialogue on loopback and records what the
 // client sent.
-func smtpServer(t *testing.T, banner, heloReply string, stall bool) (netip.AddrPort, <-chan string) {
+func smtpServer(t *testing.T, banner, heloReply string, stall bool, quitReply ...string) (netip.AddrPort, <-chan string) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -78,6 +78,9 @@ func smtpServer(t *testing.T, banner, heloReply string, stall bool) (netip.AddrP
 				c.Write([]byte(heloReply))
 				line, _ = r.ReadString('\n')
 				got <- line
+				if len(quitReply) == 0 {
+					c.Write([]byte("221 bye\r\n"))
+				}
 			}(c)
 		}
 	}()
@@ -118,6 +121,14 @@ func TestSMTPProber(t *testing.T) {
 				t.Fatalf("want %q, got %v", tc.want, out.Err)
 			}
 		})
+	}
+}
+
+func TestSMTPNoQuitReply(t *testing.T) {
+	addr, _ := smtpServer(t, "220 ok\r\n", "250 ok\r\n", false, "none")
+	ps := NewSMTP(addr, SMTPOptions{Conn: Conn{ConnectTimeout: 300 * time.Millisecond}})
+	if out := ps[0].Probe(context.Background()); out.Err == nil || !strings.Contains(out.Err.Error(), "QUIT") {
+		t.Fatalf("want QUIT failure, got %v", out.Err)
 	}
 }
 
