@@ -295,7 +295,7 @@ func (p *parser) vipBlock(n *syntax.Node) []VirtualAddr {
 		return nil
 	}
 	var out []VirtualAddr
-	for _, c := range n.Block {
+	for _, c := range valueLines(n) {
 		if c.HasBlock {
 			p.errorf(c, "unexpected block after '%s' in %s", c.Keyword(), n.Keyword())
 			continue

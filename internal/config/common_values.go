@@ -153,3 +153,15 @@ func (p *parser) millis(n *syntax.Node, i int, lo, hi int64, dst *time.Duration)
 func fmtSeconds(d time.Duration) string {
 	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
 }
+
+// valueLines returns the lines of a value block (addresses, peers, tracker names, ...). A line
+// with no words, which only a stray separator such as a form feed can produce, carries nothing.
+func valueLines(n *syntax.Node) []*syntax.Node {
+	out := make([]*syntax.Node, 0, len(n.Block))
+	for _, c := range n.Block {
+		if len(c.Args) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}

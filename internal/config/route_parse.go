@@ -342,7 +342,7 @@ func (p *parser) routeBlock(n *syntax.Node) []Route {
 		return nil
 	}
 	var out []Route
-	for _, c := range n.Block {
+	for _, c := range valueLines(n) {
 		if r, ok := p.routeLine(c); ok {
 			out = append(out, r)
 		}

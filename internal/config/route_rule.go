@@ -273,7 +273,7 @@ func (p *parser) ruleBlock(n *syntax.Node) []Rule {
 		return nil
 	}
 	var out []Rule
-	for _, c := range n.Block {
+	for _, c := range valueLines(n) {
 		if r, ok := p.ruleLine(c); ok {
 			out = append(out, r)
 		}

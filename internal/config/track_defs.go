@@ -281,7 +281,7 @@ func (p *parser) nameList(n *syntax.Node) []string {
 		return nil
 	}
 	var out []string
-	for _, c := range n.Block {
+	for _, c := range valueLines(n) {
 		out = append(out, c.Args...)
 	}
 	return out
@@ -294,7 +294,7 @@ func (p *parser) trackIfBlock(n *syntax.Node) []TrackInterface {
 		return nil
 	}
 	var out []TrackInterface
-	for _, c := range n.Block {
+	for _, c := range valueLines(n) {
 		w, set, rev, ok := p.weightArgs(c, 1, true)
 		if !ok {
 			continue
@@ -311,7 +311,7 @@ func (p *parser) trackRefBlock(n *syntax.Node, allowReverse bool) []TrackRef {
 		return nil
 	}
 	var out []TrackRef
-	for _, c := range n.Block {
+	for _, c := range valueLines(n) {
 		w, set, rev, ok := p.weightArgs(c, 1, allowReverse)
 		if !ok {
 			continue
@@ -336,7 +336,7 @@ func (p *parser) linkbeatInterfaces(n *syntax.Node) {
 	if p.cfg.LinkbeatInterfaces == nil {
 		p.cfg.LinkbeatInterfaces = map[string]LinkbeatMode{}
 	}
-	for _, c := range n.Block {
+	for _, c := range valueLines(n) {
 		m := LinkbeatMII
 		if len(c.Args) > 1 {
 			switch strings.ToUpper(c.Args[1]) {
@@ -371,7 +371,7 @@ func (p *parser) interfaceUpDownDelays(n *syntax.Node) {
 	if p.cfg.InterfaceUpDownDelays == nil {
 		p.cfg.InterfaceUpDownDelays = map[string]UpDownDelay{}
 	}
-	for _, c := range n.Block {
+	for _, c := range valueLines(n) {
 		d := UpDownDelay{Pos: c.Pos}
 		if !p.seconds(c, 1, 0, 255*time.Second, &d.Down) {
 			continue

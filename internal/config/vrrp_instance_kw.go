@@ -264,7 +264,7 @@ func (p *parser) unicastPeers(n *syntax.Node, v *Instance) {
 	if len(n.Block) == 0 {
 		p.warnf(n, "(%s) empty unicast_peer block - the instance will use multicast (deprecated behaviour)", v.Name)
 	}
-	for _, c := range n.Block {
+	for _, c := range valueLines(n) {
 		a, err := netip.ParseAddr(c.Args[0])
 		if err != nil {
 			p.errorf(c, "(%s) invalid unicast_peer address '%s'", v.Name, c.Args[0])
