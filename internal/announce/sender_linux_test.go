@@ -97,3 +97,30 @@ func TestSenderErrors(t *testing.T) {
 		t.Fatal("Send after Close accepted")
 	}
 }
+
+// TestSenderNAOnWire sends an unsolicited NA and captures it on the peer.
+func TestSenderNAOnWire(t *testing.T) {
+	a, b := nettest.NewVethPair(t)
+	capB := b.NewCapture("eth0")
+	vip := netip.MustParseAddr("2001:db8::100")
+	frame, err := AppendUnsolicitedNA(nil, a.Interface("eth0").HardwareAddr, vip, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSender(8, nil)
+	t.Cleanup(func() { s.Close() })
+	if err := a.Do(func() error { return s.Send(a.Ifindex, frame) }); err != nil {
+		t.Fatal(err)
+	}
+	f, ok := capB.WaitFor(3*time.Second, func(f nettest.Frame) bool { return bytes.Equal(f.Data, frame) })
+	if !ok {
+		t.Fatalf("NA not captured; stats %+v", s.Stats())
+	}
+	na, err := ParseNA(f.Data)
+	if err != nil {
+		t.Fatalf("captured NA does not parse: %v", err)
+	}
+	if na.Target != vip {
+		t.Fatalf("captured NA %+v, want target %s", na, vip)
+	}
+}
