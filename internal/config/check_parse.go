@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
 )
@@ -121,7 +120,13 @@ func (p *parser) checkerBlock(n *syntax.Node, t CheckerType) *Checker {
 		kws["helo_name"] = func(n *syntax.Node) { p.str(n, &s.HeloName) }
 		kws["host"] = func(n *syntax.Node) {
 			h := &SMTPHost{Pos: n.Pos}
-			p.block(n, p.connKeywords(&h.Conn))
+			hk := p.connKeywords(&h.Conn)
+			// keepalived 2.2.7 accepts the checker's timer keywords in host{} too; they do nothing there.
+			var ignored Timing
+			for k := range p.timingKeywords(&ignored, true, 0) {
+				hk[k] = func(n *syntax.Node) { p.infof(n, "'%s' has no effect in an SMTP_CHECK host{} block - ignored", n.Keyword()) }
+			}
+			p.block(n, hk)
 			s.Hosts = append(s.Hosts, h)
 		}
 	case CheckDNS:
@@ -360,11 +365,12 @@ func (p *parser) miscKeywords(kws keywords, m *MiscCheck) {
 			}
 		}
 		if m.Path != nil {
-			p.warnf(n, "'misc_path' already specified - replacing")
+			p.infof(n, "'misc_path' already specified - replacing")
 		}
 		m.Path = &CheckScript{Pos: n.Pos, Command: strings.Join(words, " "), Args: args}
 	}
-	kws["misc_timeout"] = func(n *syntax.Node) { p.seconds(n, 1, time.Microsecond, maxTimer, &m.Timeout) }
+	// 0 (as keepalived accepts) means the default, delay_loop.
+	kws["misc_timeout"] = func(n *syntax.Node) { p.seconds(n, 1, 0, maxTimer, &m.Timeout) }
 	kws["misc_dynamic"] = func(n *syntax.Node) { p.boolean(n, &m.Dynamic) }
 	kws["user"] = func(n *syntax.Node) {
 		if u, ok := p.arg(n, 1); ok {

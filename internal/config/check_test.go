@@ -206,6 +206,17 @@ func TestHTTPCheck(t *testing.T) {
 	})
 }
 
+func TestLVSScripts(t *testing.T) {
+	src := "virtual_server 203.0.113.1 80 {\n quorum_up /q\n real_server 198.51.100.1 80 {\n  notify_down /d\n" +
+		"  MISC_CHECK {\n   misc_path \"/m a\"\n  }\n }\n}\n"
+	cfg, _ := LoadString("t.conf", src, LoadOptions{})
+	var got []string
+	for _, s := range cfg.CheckerScripts() {
+		got = append(got, s.Command)
+	}
+	eq(t, "scripts", got, []string{"/q", "/d", "/m a"})
+}
+
 func TestStatusCodesMatch(t *testing.T) {
 	s := StatusCodes{{200, 299}, {404, 404}}
 	for _, tc := range []struct {

@@ -31,6 +31,33 @@ func (s *LVSSection) VirtualServerGroup(name string) *VirtualServerGroup {
 	return nil
 }
 
+// CheckerScripts returns every script the checker process runs (quorum_up/down, notify_up/down and
+// MISC_CHECK paths), in file order. Script security (keepalived's check_check_script_security(),
+// which also looks at the files) is applied by the caller: "SECURITY VIOLATION - check scripts are
+// being executed but script_security not enabled." when one exists and enable_script_security is off.
+func (s *LVSSection) CheckerScripts() []*CheckScript {
+	var out []*CheckScript
+	add := func(c *CheckScript) {
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	for _, vs := range s.VirtualServers {
+		add(vs.QuorumUp)
+		add(vs.QuorumDown)
+		for _, rs := range vs.RealServers {
+			add(rs.NotifyUp)
+			add(rs.NotifyDown)
+			for _, c := range rs.Checkers {
+				if c.Misc != nil {
+					add(c.Misc.Path)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // SSLContext is the top-level SSL block (check_parser.c ssl_handler()).
 type SSLContext struct {
 	Pos         syntax.Pos

@@ -72,7 +72,7 @@ func (p *parser) timingKeywords(t *Timing, withConnect bool, retryMin int64) key
 // sslBlock parses "SSL { password; ca; certificate; key }" (check_parser.c ssl_handler()).
 func (p *parser) sslBlock(n *syntax.Node) {
 	if p.cfg.SSL != nil {
-		p.warnf(n, "SSL context already specified - replacing")
+		p.errorf(n, "SSL context already specified - replacing")
 	}
 	s := &SSLContext{Pos: n.Pos}
 	p.cfg.SSL = s
