@@ -123,7 +123,6 @@ func (e *Engine) Run(ctx context.Context) error {
 	now := time.Now()
 	for _, u := range e.units {
 		for i, in := range u.members {
-			e.log.Info(fmt.Sprintf("(%s) Entering BACKUP STATE (init)", in.cfg.Name), "instance", in.cfg.Name, "vrid", in.cfg.VRID, "iface", in.cfg.Interface)
 			e.dispatchAt(u, i, fsm.Start{}, now)
 			e.evaluateFaults(in, true)
 		}

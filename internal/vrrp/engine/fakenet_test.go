@@ -18,7 +18,7 @@ type fakeLAN struct {
 func (l *fakeLAN) node(name, addr string) *fakeNet {
 	n := &fakeNet{
 		lan: l, name: name,
-		ifc:   Interface{Name: "eth0", Index: 2, MAC: net.HardwareAddr{2, 0, 0, 0, 0, byte(len(l.nodes) + 1)}, Up: true, Addr4: netip.MustParseAddr(addr)},
+		ifc:       Interface{Name: "eth0", Index: 2, MAC: net.HardwareAddr{2, 0, 0, 0, 0, byte(len(l.nodes) + 1)}, Up: true, Addr4: netip.MustParseAddr(addr)},
 		installed: map[string]bool{},
 	}
 	l.mu.Lock()
