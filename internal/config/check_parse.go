@@ -124,7 +124,9 @@ func (p *parser) checkerBlock(n *syntax.Node, t CheckerType) *Checker {
 			// keepalived 2.2.7 accepts the checker's timer keywords in host{} too; they do nothing there.
 			var ignored Timing
 			for k := range p.timingKeywords(&ignored, true, 0) {
-				hk[k] = func(n *syntax.Node) { p.infof(n, "'%s' has no effect in an SMTP_CHECK host{} block - ignored", n.Keyword()) }
+				hk[k] = func(n *syntax.Node) {
+					p.infof(n, "'%s' has no effect in an SMTP_CHECK host{} block - ignored", n.Keyword())
+				}
 			}
 			p.block(n, hk)
 			s.Hosts = append(s.Hosts, h)
