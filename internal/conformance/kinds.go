@@ -18,8 +18,8 @@ type kindRule struct {
 var rules = []kindRule{
 	// "SECURITY VIOLATION - scripts are being executed but script_security not enabled."
 	{"script-security", re(`security violation|script_security not enabled|script security|enable_script_security`)},
-	// "Config files missing '/x'." / ours: "cannot read configuration: ..."
-	{"config-missing", re(`config files? missing|cannot read config|no such file`)},
+	// "Config files missing '/x'." / ours: "cannot read configuration: ...", "no configuration file matched"
+	{"config-missing", re(`config files? missing|cannot read config|no such file|no configuration file matched`)},
 	// "Unknown keyword 'VI_2'"
 	{"unknown-keyword", re(`unknown keyword`)},
 	// "\"gw\" for routes is deprecated. Please use \"via\"", "Specifying lvs_sync_daemon_interface ... is deprecated."
@@ -50,12 +50,18 @@ var rules = []kindRule{
 	{"vrid-missing", re(`virtual.router.id must be set|(no|missing) virtual_router_id|virtual_router_id .*(not set|missing|required)`)},
 	// "(VI_1) State MASTER must match being address owner"
 	{"strict-owner", re(`address owner|must match being|priority 255`)},
+	// ours: "(VI_1) Unicast peers are not supported in strict mode - removing instance"
+	{"strict-unicast", re(`unicast.*strict|strict.*unicast`)},
 	// "(VI_1) Strict mode does not support authentication. Ignoring."
 	{"strict-auth", re(`strict.*authentication|authentication.*strict`)},
+	// "routerid name missing - ignoring" / ours: "'x' is missing a value"
+	{"value-missing", re(`name missing|missing a value|missing (a |the )?(value|parameter|argument)|requires a value`)},
 	// "number '0' outside range [0.000001, 4294.967295]", "vrrp_garp_interval '0' is invalid"
 	{"invalid-value", re(`outside range|out of range|is invalid|invalid value|expects|must be|not a valid|invalid .* '|invalid number`)},
-	// syntax layer: quotes and braces
-	{"syntax", re(`unterminated quote|extra '}'|missing its closing|'\{' without`)},
+	// "Unterminated quote ...", "Unmatched quote: ...", "Extra '}' found",
+	// "There are 1 missing '}'s or extra '{'s"; keepalived also reports a stray '}' as "Unknown keyword
+	// '}'", which the unknown-keyword rule above takes.
+	{"syntax", re(`unterminated quote|unmatched quote|extra '}'|missing '}'|missing its closing|'\{' without`)},
 }
 
 func re(s string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + s) }
