@@ -6,8 +6,9 @@ import (
 )
 
 // ReplyPattern is UDP_CHECK's require_reply: hex bytes where an X (or x)
-// nibble matches anything (check_udp.c). A reply matches when it is at least
-// as long as the pattern and its prefix matches.
+// nibble matches anything (check_udp.c). Like keepalived's
+// check_udp_reply(), only the first min(len(reply), pattern length) bytes are
+// compared, so a shorter reply can match (bound it with min_reply_length).
 type ReplyPattern struct {
 	value []byte // expected bits
 	mask  []byte // 1 bits are compared
@@ -48,12 +49,9 @@ func ParseReplyPattern(s string) (*ReplyPattern, error) {
 // Len is the number of bytes the pattern covers.
 func (p *ReplyPattern) Len() int { return len(p.value) }
 
-// Match reports whether reply starts with bytes matching the pattern.
+// Match reports whether the overlapping prefix of reply and pattern matches.
 func (p *ReplyPattern) Match(reply []byte) bool {
-	if len(reply) < len(p.value) {
-		return false
-	}
-	for i := range p.value {
+	for i := range min(len(reply), len(p.value)) {
 		if reply[i]&p.mask[i] != p.value[i] {
 			return false
 		}

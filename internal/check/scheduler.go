@@ -156,7 +156,9 @@ func (s *Scheduler) Suspend(vs string, suspended bool) {
 // Events returns the bounded queue of transitions.
 func (s *Scheduler) Events() <-chan Event { return s.events }
 
-// Snapshot returns the current state of every real server.
+// Snapshot returns the current state of every real server. It may wait while
+// the event queue is full, so do not call it from the goroutine that drains
+// Events.
 func (s *Scheduler) Snapshot() []RSState {
 	out := make([]RSState, 0, len(s.rss))
 	for _, r := range s.rss {
@@ -270,14 +272,19 @@ func (s *Scheduler) worker(ctx context.Context) {
 			if s.cfg.OnProbe != nil {
 				s.cfg.OnProbe(e.rs.vs, e.rs.id, e.spec.Name, out.Err, end.Sub(start))
 			}
+			// The event is queued under the real server's lock so that the
+			// consumer sees each real server's transitions in order.
+			e.rs.mu.Lock()
 			delay, ev := s.apply(e, out, end.Sub(start), end)
 			if ev != nil {
 				select {
 				case s.events <- *ev:
 				case <-ctx.Done():
+					e.rs.mu.Unlock()
 					return
 				}
 			}
+			e.rs.mu.Unlock()
 			s.requeue(e, delay)
 		}
 	}
@@ -300,10 +307,9 @@ func (s *Scheduler) requeue(e *entry, delay time.Duration) {
 }
 
 // apply feeds a result to the checker state and derives the event, if any.
+// The caller holds e.rs.mu.
 func (s *Scheduler) apply(e *entry, out Outcome, latency time.Duration, now time.Time) (time.Duration, *Event) {
 	r := e.rs
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	wasUp := e.st.up
 	delay, changed := e.st.step(out.Err == nil, e.spec.Schedule, e.policy)
 	weightChanged := out.Err == nil && out.HasWeight && (!e.hasW || e.weight != out.Weight)

@@ -4,9 +4,16 @@ import "time"
 
 // policy holds the per-kind differences in how results drive the state.
 type policy struct {
-	// noRetryWhenDown: HTTP/SSL do not retry a checker already known down
-	// (check_http.c: timeout_epilog "do not retry if server is already known as dead").
+	// noRetryWhenDown: HTTP/SSL and UDP do not retry a checker already known
+	// down (check_http.c timeout_epilog "do not retry if server is already
+	// known as dead"; check_udp.c udp_epilog retries only "if (checker->is_up)").
 	noRetryWhenDown bool
+	// retryFirstRun: HTTP/SSL still retry on the very first run of a checker
+	// that starts down (alpha): timeout_epilog tests "is_up || !has_run".
+	retryFirstRun bool
+	// longDownDelay: HTTP/SSL wait max(delay_before_retry, delay_loop) after
+	// a failure that leaves the checker down (check_http.c epilog).
+	longDownDelay bool
 	// confirmRecovery: after a failure HTTP/SSL need one pass on the failed URL
 	// and then a full pass before the checker is up again (check_http.c: epilog,
 	// failed_url); fastRecovery runs that second pass at once.
@@ -17,7 +24,9 @@ type policy struct {
 func policyFor(k Kind, fastRecovery bool) policy {
 	switch k {
 	case KindHTTP, KindSSL:
-		return policy{noRetryWhenDown: true, confirmRecovery: true, fastRecovery: fastRecovery}
+		return policy{noRetryWhenDown: true, retryFirstRun: true, longDownDelay: true, confirmRecovery: true, fastRecovery: fastRecovery}
+	case KindUDP:
+		return policy{noRetryWhenDown: true}
 	}
 	return policy{}
 }
@@ -56,10 +65,10 @@ func (st *checkState) step(ok bool, s Schedule, p policy) (time.Duration, bool) 
 	}
 	st.recovering = false
 	downDelay := s.DelayLoop
-	if p.noRetryWhenDown && s.DelayBeforeRetry > downDelay {
+	if p.longDownDelay && s.DelayBeforeRetry > downDelay {
 		downDelay = s.DelayBeforeRetry
 	}
-	if p.noRetryWhenDown && !st.up && st.hasRun {
+	if p.noRetryWhenDown && !st.up && (st.hasRun || !p.retryFirstRun) {
 		st.failed = true
 		return downDelay, false
 	}

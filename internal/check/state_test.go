@@ -49,6 +49,12 @@ func TestCheckStateSteps(t *testing.T) {
 			{false, 3 * s, false, true}, {false, 10 * s, true, false}, {true, 10 * s, false, false}, {false, 10 * s, false, false}, {true, 10 * s, false, false}, {true, 10 * s, true, true}}},
 		{"http down delay is max(dbr, loop)", KindHTTP, false, false, slowRetry, []step{
 			{false, 5 * s, false, true}, {false, 5 * s, true, false}, {false, 5 * s, false, false}}},
+		{"udp retries only while up", KindUDP, false, false, Schedule{DelayLoop: 10 * s, Retry: 1, DelayBeforeRetry: s}, []step{
+			{false, s, false, true}, {false, 10 * s, true, false}, {false, 10 * s, false, false}, {true, 10 * s, true, true}}},
+		{"udp alpha does not retry", KindUDP, false, true, Schedule{DelayLoop: 10 * s, Retry: 1, DelayBeforeRetry: s}, []step{
+			{false, 10 * s, false, false}}},
+		{"http alpha retries first run", KindHTTP, false, true, http, []step{
+			{false, 3 * s, false, false}, {false, 10 * s, false, false}}},
 		{"http alpha first success is up", KindHTTP, false, true, http, []step{
 			{true, 10 * s, true, true}}},
 	}
