@@ -157,6 +157,15 @@ type URLCheck struct {
 	TLSCompliant   bool
 }
 
+// Host returns the Host header for u: the url's virtualhost, else the checker's resolved one (checker,
+// real server, virtual server). Empty means the target address (with its port if not 80/443).
+func (c *Checker) Host(u *URLCheck) string {
+	if u.Virtualhost != "" {
+		return u.Virtualhost
+	}
+	return c.Resolved.Virtualhost
+}
+
 // MiscCheck holds MISC_CHECK options (check_misc.c).
 type MiscCheck struct {
 	// Path is the command; nil is reported and the checker dropped.

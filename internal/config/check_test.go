@@ -206,6 +206,45 @@ func TestHTTPCheck(t *testing.T) {
 	})
 }
 
+func TestLVSGlobalDefaults(t *testing.T) {
+	runLVSCases(t, []lvsCase{
+		{
+			name: "smtp_alert_checker and checker_log_all_failures",
+			src: "global_defs {\n smtp_alert_checker off\n checker_log_all_failures\n}\n" +
+				rsWith("", "  TCP_CHECK {\n  }\n  TCP_CHECK {\n   log_all_failures off\n  }\n"),
+			check: func(t *testing.T, c *Config) {
+				vs := onlyVS(t, c)
+				rs := vs.RealServers[0]
+				eq(t, "vs smtp_alert", vs.ResolvedSMTPAlert, false)
+				eq(t, "rs smtp_alert", rs.Resolved.SMTPAlert, false)
+				eq(t, "log_all_failures", []bool{rs.Checkers[0].Resolved.LogAllFailures, rs.Checkers[1].Resolved.LogAllFailures}, []bool{true, false})
+			},
+		},
+		{
+			name: "smtp_alert defaults: off for services, on for real servers",
+			src:  rsWith("", "  TCP_CHECK {\n  }\n"),
+			check: func(t *testing.T, c *Config) {
+				vs := onlyVS(t, c)
+				eq(t, "vs/rs", [2]bool{vs.ResolvedSMTPAlert, vs.RealServers[0].Resolved.SMTPAlert}, [2]bool{false, true})
+			},
+		},
+		{
+			name: "global smtp_alert",
+			src:  "global_defs {\n smtp_alert\n}\n" + rsWith("", "  TCP_CHECK {\n  }\n"),
+			check: func(t *testing.T, c *Config) {
+				eq(t, "vs", onlyVS(t, c).ResolvedSMTPAlert, true)
+			},
+		},
+	})
+}
+
+func TestURLHost(t *testing.T) {
+	cfg, _ := LoadString("t.conf", rsWith("\n virtualhost vs.example.org", "  HTTP_GET {\n   url {\n    path /a\n   }\n"+
+		"   url {\n    path /b\n    virtualhost b.example.org\n   }\n  }\n"), LoadOptions{})
+	c := onlyChecker(t, cfg)
+	eq(t, "hosts", []string{c.Host(c.HTTP.URLs[0]), c.Host(c.HTTP.URLs[1])}, []string{"vs.example.org", "b.example.org"})
+}
+
 func TestLVSScripts(t *testing.T) {
 	src := "virtual_server 203.0.113.1 80 {\n quorum_up /q\n real_server 198.51.100.1 80 {\n  notify_down /d\n" +
 		"  MISC_CHECK {\n   misc_path \"/m a\"\n  }\n }\n}\n"
