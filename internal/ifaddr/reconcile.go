@@ -5,8 +5,7 @@ import (
 	"fmt"
 )
 
-// AddrLister, AddrAdder and AddrDeleter make up the part of Manager the
-// reconciler needs.
+// AddrManager is the part of Manager the reconciler needs.
 type AddrManager interface {
 	ListAddrs(ifindex int) ([]Address, error)
 	AddAddr(a Address) error
