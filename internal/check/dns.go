@@ -21,6 +21,7 @@ var dnsTypes = map[string]dnsmessage.Type{
 
 // DNSProber is DNS_CHECK: one UDP query with RD set; success when a reply
 // with the query's ID has QR set and RCODE 0 (check_dns.c, RFC 1035 §4.1.1).
+// Datagrams with another ID or without QR are ignored, as keepalived does.
 type DNSProber struct {
 	Conn   Conn
 	Target netip.AddrPort
@@ -81,7 +82,8 @@ func CheckDNSReply(b []byte, id uint16) error {
 		return errIgnore
 	}
 	if !h.Response {
-		return errors.New("DNS reply without QR")
+		// keepalived ignores a datagram without QR and keeps waiting.
+		return errIgnore
 	}
 	if h.RCode != dnsmessage.RCodeSuccess {
 		return fmt.Errorf("DNS RCODE=%s", h.RCode)

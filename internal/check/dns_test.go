@@ -61,7 +61,7 @@ func TestDNSProber(t *testing.T) {
 	tests := []struct{ mode, want string }{
 		{"ok", ""},
 		{"nxdomain", "RCODE=RCodeNameError"},
-		{"noqr", "without QR"},
+		{"noqr", "timeout"},
 		{"wrongid", "timeout"},
 		{"silent", "timeout"},
 	}

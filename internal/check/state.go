@@ -4,9 +4,10 @@ import "time"
 
 // policy holds the per-kind differences in how results drive the state.
 type policy struct {
-	// noRetryWhenDown: HTTP/SSL and UDP do not retry a checker already known
-	// down (check_http.c timeout_epilog "do not retry if server is already
-	// known as dead"; check_udp.c udp_epilog retries only "if (checker->is_up)").
+	// noRetryWhenDown: HTTP/SSL, UDP and DNS do not retry a checker already
+	// known down (check_http.c timeout_epilog "do not retry if server is
+	// already known as dead"; udp_epilog and dns_final retry only
+	// "if (checker->is_up)").
 	noRetryWhenDown bool
 	// retryFirstRun: HTTP/SSL still retry on the very first run of a checker
 	// that starts down (alpha): timeout_epilog tests "is_up || !has_run".
@@ -25,7 +26,7 @@ func policyFor(k Kind, fastRecovery bool) policy {
 	switch k {
 	case KindHTTP, KindSSL:
 		return policy{noRetryWhenDown: true, retryFirstRun: true, longDownDelay: true, confirmRecovery: true, fastRecovery: fastRecovery}
-	case KindUDP:
+	case KindUDP, KindDNS:
 		return policy{noRetryWhenDown: true}
 	}
 	return policy{}
