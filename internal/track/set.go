@@ -1,0 +1,205 @@
+package track
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/config"
+	"github.com/gokeepalived/gokeepalived/internal/script"
+	"github.com/gokeepalived/gokeepalived/internal/track/policy"
+)
+
+// Options tunes a Set. The zero value is production behaviour.
+type Options struct {
+	// Logger receives the trackers' logs; nil means slog.Default().
+	Logger *slog.Logger
+	// Runner runs scripts; nil means script.Run.
+	Runner Runner
+	// Policy decides users and script security; nil means policy.FromGlobal(&cfg.Global).
+	Policy *policy.Policy
+	// ProcRoot is the proc file system; empty means "/proc".
+	ProcRoot string
+	// ScanInterval is the track_process scan period; 0 means DefaultScanInterval.
+	ScanInterval time.Duration
+}
+
+// Set is every tracker of one configuration.
+type Set struct {
+	scripts []*scriptTracker
+	files   []*fileTracker
+	procs   []*procTracker
+	opts    Options
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New builds the trackers of cfg that some instance (directly or through its sync
+// group, whose trackers the config already copied to every member) tracks, and binds
+// each to the instances with their per-reference weight and reverse. A tracker that
+// nothing uses is not run; a script refused by enable_script_security is logged with
+// keepalived's words and dropped. Nothing runs until Start.
+func New(cfg *config.Config, rep Reporter, opts Options) (*Set, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Runner == nil {
+		opts.Runner = script.Run
+	}
+	if opts.ProcRoot == "" {
+		opts.ProcRoot = "/proc"
+	}
+	if opts.ScanInterval <= 0 {
+		opts.ScanInterval = DefaultScanInterval
+	}
+	pol := policy.FromGlobal(&cfg.Global)
+	if opts.Policy != nil {
+		pol = *opts.Policy
+	}
+	log := opts.Logger
+	scriptB, fileB, procB := map[string][]binding{}, map[string][]binding{}, map[string][]binding{}
+	for _, in := range cfg.Instances {
+		bind := func(dst map[string][]binding, kind string, refs []config.TrackRef) {
+			for _, r := range refs {
+				dst[r.Name] = append(dst[r.Name], binding{instance: in.Name, key: refKey(kind, r.Name, r.Group), weight: r.Weight, reverse: r.Reverse})
+			}
+		}
+		bind(scriptB, "script", in.TrackScripts)
+		bind(fileB, "file", in.TrackFiles)
+		bind(procB, "process", in.TrackProcesses)
+	}
+	s := &Set{opts: opts}
+	for _, name := range sortedKeys(cfg.Scripts) {
+		vs := cfg.Scripts[name]
+		binds := scriptB[name]
+		if len(binds) == 0 {
+			log.Warn(fmt.Sprintf("Warning - script %s is not used", name))
+			continue
+		}
+		cmd, err := pol.Prepare(vs.Script)
+		if err != nil {
+			log.Warn(err.Error())
+			log.Warn(fmt.Sprintf("Disabling track script %s due to insecure", name))
+			continue
+		}
+		cmd.Timeout = vs.Timeout
+		interval := vs.Interval
+		if interval <= 0 {
+			interval = time.Second
+		}
+		if cmd.Timeout <= 0 {
+			cmd.Timeout = interval
+		}
+		s.scripts = append(s.scripts, &scriptTracker{
+			name: name, cmd: cmd, interval: interval, rf: newRiseFall(vs.Rise, vs.Fall, vs.InitFail),
+			binds: binds, rep: rep, run: opts.Runner, log: log.With("tracker", "script "+name),
+		})
+	}
+	for _, name := range sortedKeys(cfg.TrackFiles) {
+		tf := cfg.TrackFiles[name]
+		binds := fileB[name]
+		if len(binds) == 0 {
+			log.Warn(fmt.Sprintf("Track file %s is not being used - removing", name))
+			continue
+		}
+		if tf.InitFile {
+			if err := initFile(tf.File, tf.InitValue, tf.Overwrite); err != nil {
+				log.Warn(err.Error())
+			}
+		}
+		t := &fileTracker{name: name, path: tf.File, binds: binds, rep: rep, log: log.With("tracker", "file "+name)}
+		if err := t.prepare(); err != nil {
+			// keepalived drops the tracker with a config error and carries on.
+			log.Warn(err.Error())
+			continue
+		}
+		s.files = append(s.files, t)
+	}
+	for _, name := range sortedKeys(cfg.TrackProcesses) {
+		tp := cfg.TrackProcesses[name]
+		binds := procB[name]
+		if len(binds) == 0 {
+			log.Warn(fmt.Sprintf("Track process %s is not being used - removing", name))
+			continue
+		}
+		q := tp.Quorum
+		if q < 0 {
+			q = 0
+		}
+		s.procs = append(s.procs, &procTracker{
+			name: name, spec: ProcSpec{Name: tp.Process, Params: tp.Params, ParamMatch: tp.ParamMatch, FullCommand: tp.FullCommand},
+			quorum: q, max: tp.QuorumMax, forkDelay: tp.ForkDelay, terminateDelay: tp.TerminateDelay,
+			binds: binds, rep: rep, log: log.With("tracker", "process "+name),
+		})
+	}
+	return s, nil
+}
+
+// Start runs every tracker until Stop or until ctx ends.
+func (s *Set) Start(ctx context.Context) {
+	ctx, s.cancel = context.WithCancel(ctx)
+	for _, t := range s.scripts {
+		s.wg.Go(func() { t.loop(ctx) })
+	}
+	for _, t := range s.files {
+		s.wg.Go(func() { t.loop(ctx) })
+	}
+	for _, t := range s.procs {
+		s.wg.Go(func() { t.loop(ctx, s.opts.ProcRoot, s.opts.ScanInterval) })
+	}
+}
+
+// Stop ends every tracker and waits; running scripts are terminated (SIGTERM, then
+// SIGKILL after script.KillGrace) first. Stop without Start releases the watchers.
+func (s *Set) Stop() {
+	if s.cancel == nil {
+		s.closeWatchers()
+		return
+	}
+	s.cancel()
+	s.wg.Wait()
+}
+
+// Keys lists the tracker keys the Set reports per instance, sorted, for dumps and tests.
+func (s *Set) Keys() map[string][]string {
+	out := map[string][]string{}
+	add := func(bs []binding) {
+		for _, b := range bs {
+			out[b.instance] = append(out[b.instance], b.key)
+		}
+	}
+	for _, t := range s.scripts {
+		add(t.binds)
+	}
+	for _, t := range s.files {
+		add(t.binds)
+	}
+	for _, t := range s.procs {
+		add(t.binds)
+	}
+	for _, v := range out {
+		sort.Strings(v)
+	}
+	return out
+}
+
+func (s *Set) closeWatchers() {
+	for _, t := range s.files {
+		if t.watcher != nil {
+			_ = t.watcher.Close()
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
