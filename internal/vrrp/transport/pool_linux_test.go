@@ -146,16 +146,27 @@ func TestUnicast(t *testing.T) {
 }
 
 // TestUnicastFreebind opens a unicast instance whose source address is not
-// (yet) configured, as keepalived allows with IP_FREEBIND, then adds it.
+// (yet) configured, as keepalived allows with IP(V6)_FREEBIND, then adds it.
 func TestUnicastFreebind(t *testing.T) {
-	a, b := nettest.NewVethPair(t)
-	src := netip.MustParseAddr("198.51.100.50")
-	cb := open(t, b, NewPool(nil), Config{Interface: "eth0", VRID: 3, Src: src, Peers: []netip.Addr{a.V4.Addr()}})
-	b.IP("addr", "add", src.String()+"/24", "dev", "eth0")
-	ca := open(t, a, NewPool(nil), Config{Interface: "eth0", VRID: 3, Src: a.V4.Addr(), Peers: []netip.Addr{src}})
-	mustSend(t, ca, Copy{Dst: src, Payload: advert(3, 1)})
-	if p := recv(t, cb); p.Dst != src {
-		t.Fatalf("dst %s, want %s", p.Dst, src)
+	for _, v6 := range []bool{false, true} {
+		name, src, plen := "ipv4", netip.MustParseAddr("198.51.100.50"), "/24"
+		if v6 {
+			name, src, plen = "ipv6", netip.MustParseAddr("2001:db8::50"), "/64"
+		}
+		t.Run(name, func(t *testing.T) {
+			a, b := nettest.NewVethPair(t)
+			peerA := a.V4.Addr()
+			if v6 {
+				peerA = a.V6.Addr()
+			}
+			cb := open(t, b, NewPool(nil), Config{Interface: "eth0", VRID: 3, IPv6: v6, Src: src, Peers: []netip.Addr{peerA}})
+			b.IP("addr", "add", src.String()+plen, "dev", "eth0", "nodad")
+			ca := open(t, a, NewPool(nil), Config{Interface: "eth0", VRID: 3, IPv6: v6, Src: peerA, Peers: []netip.Addr{src}})
+			mustSend(t, ca, Copy{Dst: src, Payload: advert(3, 1)})
+			if p := recv(t, cb); p.Dst != src || p.Src != peerA {
+				t.Fatalf("src %s dst %s, want %s %s", p.Src, p.Dst, peerA, src)
+			}
+		})
 	}
 }
 
