@@ -186,3 +186,9 @@ type FileOptions struct {
 	Weight  int    // weight W
 	Reverse bool   // weight W reverse
 }
+
+// TCPOptions is a TCP_CHECK block (common options only).
+type TCPOptions struct{ Conn }
+
+// PingOptions is a PING_CHECK block (common options only).
+type PingOptions struct{ Conn }
