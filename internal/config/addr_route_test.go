@@ -86,7 +86,7 @@ func TestRoutes(t *testing.T) {
 	tests := []struct {
 		line  string
 		check func(Route) bool
-		diag  *wantDiag
+		diags []wantDiag
 	}{
 		{"198.51.100.0/24 via 203.0.113.1 dev eth1", func(r Route) bool {
 			return r.Dst == netip.MustParsePrefix("198.51.100.0/24") && r.Via == netip.MustParseAddr("203.0.113.1") && r.Dev == "eth1" && r.Table == 254
@@ -95,31 +95,30 @@ func TestRoutes(t *testing.T) {
 			return r.Src == netip.MustParseAddr("198.51.100.5") && r.Dst.Bits() == 24 && r.Table == 100 && r.Metric == 5 &&
 				r.Scope == ScopeLink && r.ScopeSet && r.Protocol == 4 && r.NoTrack
 		}, nil},
-		{"blackhole 203.0.113.0/24", func(r Route) bool { return r.Type == RouteBlackhole }, nil},
-		{"default via 2001:db8::1", func(r Route) bool { return r.Dst == netip.MustParsePrefix("::/0") }, nil},
+		{"blackhole 203.0.113.0/24", func(r Route) bool { return r.Type == RouteBlackhole && r.NoTrack }, []wantDiag{{5, syntax.Warning, "(VI_1) Warning - cannot track route 203.0.113.0/24 with no interface specified, not tracking"}}},
+		{"default via 2001:db8::1", func(r Route) bool { return r.Dst == netip.MustParsePrefix("::/0") }, []wantDiag{{5, syntax.Warning, "(VI_1) Warning - cannot track route ::/0 with no interface specified, not tracking"}}},
 		{"203.0.113.0/24 gw 198.51.100.1", func(r Route) bool { return r.Via == netip.MustParseAddr("198.51.100.1") },
-			&wantDiag{5, syntax.Warning, "'gw' is deprecated in routes, use 'via'"}},
+			[]wantDiag{{5, syntax.Warning, "'gw' is deprecated in routes, use 'via'"}, {5, syntax.Warning, "(VI_1) Warning - cannot track route 203.0.113.0/24 with no interface specified, not tracking"}}},
 		{"203.0.113.0/24 via 198.51.100.1 or 198.51.100.2", func(r Route) bool { return len(r.Nexthops) == 2 && !r.Via.IsValid() },
-			&wantDiag{5, syntax.Warning, "'or' in routes is deprecated"}},
+			[]wantDiag{{5, syntax.Warning, "'or' in routes is deprecated"}, {5, syntax.Warning, "(VI_1) Warning - cannot track route 203.0.113.0/24 with no interface specified, not tracking"}}},
 		{"203.0.113.0/24 nexthop via 198.51.100.1 dev eth0 weight 2 nexthop via 198.51.100.2", func(r Route) bool {
 			return len(r.Nexthops) == 2 && r.Nexthops[0].Weight == 2 && r.Nexthops[1].Weight == 1
 		}, nil},
 		{"203.0.113.0/24 dev eth0 mtu lock 1400 initcwnd 10 table main", func(r Route) bool {
 			return r.Metrics["mtu"] == 1400 && r.Locks["mtu"] && r.Metrics["initcwnd"] == 10
 		}, nil},
-		{"203.0.113.0/24 via 2001:db8::1", nil, &wantDiag{5, syntax.Error, "gateway 2001:db8::1 and destination are of different families"}},
-		{"203.0.113.0/24 table nosuch", nil, &wantDiag{5, syntax.Error, "unknown table 'nosuch'"}},
-		{"via 198.51.100.1", nil, &wantDiag{5, syntax.Error, "no destination given"}},
-		{"203.0.113.0/24 wibble 3", nil, &wantDiag{5, syntax.Error, "unknown route option 'wibble'"}},
+		{"203.0.113.0/24 dev eth0 proto static", func(r Route) bool { return r.Protocol == 18 && !r.NoTrack },
+			[]wantDiag{{5, syntax.Warning, "(VI_1) Route cannot be tracked if protocol is not RTPROT_KEEPALIVED(18), resetting protocol"}}},
+		{"203.0.113.0/24 proto static no_track", func(r Route) bool { return r.Protocol == 4 && r.NoTrack }, nil},
+		{"203.0.113.0/24 via 2001:db8::1", nil, []wantDiag{{5, syntax.Error, "gateway 2001:db8::1 and destination are of different families"}}},
+		{"203.0.113.0/24 table nosuch", nil, []wantDiag{{5, syntax.Error, "unknown table 'nosuch'"}}},
+		{"via 198.51.100.1", nil, []wantDiag{{5, syntax.Error, "no destination given"}}},
+		{"203.0.113.0/24 wibble 3", nil, []wantDiag{{5, syntax.Error, "unknown route option 'wibble'"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.line, func(t *testing.T) {
 			cfg, d := load(t, vi(" virtual_routes {\n  "+tc.line+"\n }\n virtual_ipaddress {\n  198.51.100.9\n }"))
-			var want []wantDiag
-			if tc.diag != nil {
-				want = append(want, *tc.diag)
-			}
-			checkDiags(t, d, want...)
+			checkDiags(t, d, tc.diags...)
 			rs := inst(t, cfg, "VI_1").Routes
 			if tc.check == nil {
 				if len(rs) != 0 {
@@ -193,13 +192,15 @@ static_ipaddress {
  203.0.113.6/24 dev eth2 track_group NOPE
 }
 static_routes {
- 203.0.113.0/25 via 198.51.100.1 track_group TG
+ 203.0.113.0/25 via 198.51.100.1 dev eth2 track_group TG
+ 203.0.113.128/25 via 198.51.100.1 track_group TG
 }
 `+vi(" virtual_ipaddress {\n  198.51.100.9 track_group TG\n }"))
 	checkDiags(t, d,
 		wantDiag{1, syntax.Error, "track_group TG: vrrp_instance VI_X doesn't exist - ignoring"},
 		wantDiag{9, syntax.Error, "track_group NOPE not found - ignoring it"},
-		wantDiag{18, syntax.Error, "track_group is only valid for static addresses"},
+		wantDiag{13, syntax.Error, "Static route cannot have track group if no oif specified"},
+		wantDiag{19, syntax.Error, "track_group is only valid for static addresses"},
 	)
 	if len(cfg.StaticAddresses) != 2 || cfg.StaticAddresses[0].TrackGroup != "TG" || cfg.StaticAddresses[1].TrackGroup != "" ||
 		cfg.StaticRoutes[0].TrackGroup != "TG" {

@@ -157,3 +157,47 @@ func (p *parser) checkDebounceDelays() {
 		p.cfg.InterfaceUpDownDelays[name] = d
 	}
 }
+
+// rtprotKeepalived is RTPROT_KEEPALIVED, the protocol keepalived marks its routes with.
+const rtprotKeepalived = 18
+
+// checkRoutes applies keepalived's tracking rules to routes (vrrp_iproute.c): a virtual route
+// without an interface cannot be tracked, a tracked route must carry RTPROT_KEEPALIVED, and a
+// static route needs an interface to have a track_group.
+func (p *parser) checkRoutes() {
+	hasDev := func(r *Route) bool {
+		if r.Dev != "" {
+			return true
+		}
+		for _, nh := range r.Nexthops {
+			if nh.Dev != "" {
+				return true
+			}
+		}
+		return false
+	}
+	for _, v := range p.cfg.Instances {
+		for k := range v.Routes {
+			r := &v.Routes[k]
+			if r.NoTrack {
+				continue
+			}
+			if !hasDev(r) {
+				p.report(r.Pos, syntax.Warning, "(%s) Warning - cannot track route %s with no interface specified, not tracking", v.Name, r.Dst)
+				r.NoTrack = true
+				continue
+			}
+			if r.Protocol != 0 && r.Protocol != rtprotKeepalived {
+				p.report(r.Pos, syntax.Warning, "(%s) Route cannot be tracked if protocol is not RTPROT_KEEPALIVED(%d), resetting protocol", v.Name, rtprotKeepalived)
+				r.Protocol = rtprotKeepalived
+			}
+		}
+	}
+	for k := range p.cfg.StaticRoutes {
+		r := &p.cfg.StaticRoutes[k]
+		if r.TrackGroup != "" && !hasDev(r) {
+			p.report(r.Pos, syntax.Error, "Static route cannot have track group if no oif specified")
+			r.TrackGroup = ""
+		}
+	}
+}

@@ -26,6 +26,7 @@ func (p *parser) finishVRRP() {
 	p.checkSyncGroupStartStates()
 	p.checkVRIDConflicts()
 	p.checkDebounceDelays()
+	p.checkRoutes()
 	p.assignRulePreferences()
 	for _, name := range p.cfg.scriptOrder {
 		if s := p.cfg.Scripts[name]; !s.Used {
