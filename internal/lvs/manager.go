@@ -1,0 +1,352 @@
+package lvs
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"slices"
+	"sync"
+
+	"github.com/gokeepalived/gokeepalived/internal/config"
+	"github.com/gokeepalived/gokeepalived/internal/ipvs"
+)
+
+// Options configures a Manager.
+type Options struct {
+	// Client programs IPVS (ipvs.Open, or ipvstest.Memory in tests).
+	Client ipvs.Client
+	// Runner runs quorum_up/quorum_down/notify_up/notify_down; nil runs nothing.
+	Runner Runner
+	// FIFO receives the lvs_notify_fifo lines; nil writes none.
+	FIFO io.Writer
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+// Manager owns the IPVS entries of the configuration. Its methods are safe for concurrent use;
+// each change is reconciled before the method returns.
+type Manager struct {
+	mu     sync.Mutex
+	o      Options
+	log    *slog.Logger
+	cfg    *config.Config
+	vs     []*vsState
+	byName map[string]*vsState
+	local  map[netip.Addr]bool
+	// started is set by Start; the methods that change the table refuse to run before.
+	started bool
+}
+
+// Changes counts the IPVS operations one reconciliation issued.
+type Changes struct {
+	ServicesCreated, ServicesUpdated, ServicesRemoved int
+	DestsCreated, DestsUpdated, DestsRemoved          int
+	Flushed                                           bool
+}
+
+// Total is the number of service and destination operations.
+func (c Changes) Total() int {
+	return c.ServicesCreated + c.ServicesUpdated + c.ServicesRemoved + c.DestsCreated + c.DestsUpdated + c.DestsRemoved
+}
+
+// add accumulates o into c.
+func (c *Changes) add(o Changes) {
+	c.ServicesCreated += o.ServicesCreated
+	c.ServicesUpdated += o.ServicesUpdated
+	c.ServicesRemoved += o.ServicesRemoved
+	c.DestsCreated += o.DestsCreated
+	c.DestsUpdated += o.DestsUpdated
+	c.DestsRemoved += o.DestsRemoved
+	c.Flushed = c.Flushed || o.Flushed
+}
+
+// New returns a manager for cfg. Nothing touches IPVS until Start.
+func New(cfg *config.Config, o Options) (*Manager, error) {
+	if o.Client == nil {
+		return nil, fmt.Errorf("lvs: no IPVS client")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	m := &Manager{o: o, log: o.Logger, local: map[netip.Addr]bool{}}
+	vs, err := m.build(cfg, nil)
+	if err != nil {
+		return nil, err
+	}
+	m.cfg, m.vs, m.byName = cfg, vs, index(vs)
+	return m, nil
+}
+
+// index maps virtual server names to their state.
+func index(vs []*vsState) map[string]*vsState {
+	out := make(map[string]*vsState, len(vs))
+	for _, v := range vs {
+		out[v.name] = v
+	}
+	return out
+}
+
+// build creates the runtime state of cfg, carrying the real servers' health and the quorum state
+// over from prev (a reload): a server that was down stays down until its checker passes
+// (keepalived issue #1720), a new one starts up unless alpha.
+func (m *Manager) build(cfg *config.Config, prev map[string]*vsState) ([]*vsState, error) {
+	var out []*vsState
+	var errs []error
+	for _, vc := range cfg.VirtualServers {
+		svcs, err := expandServices(vc, &cfg.LVSSection)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		v := &vsState{cfg: vc, name: vc.Name(), services: svcs, addrs: vsAddrs(vc, svcs)}
+		old := prev[v.name]
+		var oldRS map[RSKey]*rsState
+		if old != nil {
+			oldRS = make(map[RSKey]*rsState, len(old.rs))
+			for _, r := range old.rs {
+				oldRS[r.key] = r
+			}
+		}
+		for _, rc := range vc.RealServers {
+			r := &rsState{cfg: rc, key: RSKey{VS: v.name, Addr: rc.Addr, Port: rc.Port}, alive: !rc.Resolved.Alpha}
+			if o := oldRS[r.key]; o != nil {
+				r.alive, r.dynWeight, r.hasDyn = o.alive, o.dynWeight, o.hasDyn
+			}
+			v.rs = append(v.rs, r)
+		}
+		if old != nil {
+			v.quorumUp = old.quorumUp
+			v.quorumUp = v.quorumAfter()
+		} else {
+			v.quorumUp = v.initialQuorum()
+		}
+		out = append(out, v)
+	}
+	return out, errors.Join(errs...)
+}
+
+// Start programs IPVS: lvs_flush, lvs_timeouts, then a full reconciliation.
+func (m *Manager) Start() (Changes, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var ch Changes
+	g := m.cfg.Global
+	if g.LVSFlush {
+		if err := m.o.Client.Flush(); err != nil {
+			return ch, fmt.Errorf("lvs: lvs_flush: %w", err)
+		}
+		ch.Flushed = true
+	}
+	if t := (ipvs.Timeouts{TCP: g.LVSTimeoutTCP, TCPFin: g.LVSTimeoutTCPFin, UDP: g.LVSTimeoutUDP}); t != (ipvs.Timeouts{}) {
+		if err := m.o.Client.SetTimeouts(t); err != nil {
+			return ch, fmt.Errorf("lvs: lvs_timeouts: %w", err)
+		}
+	}
+	m.started = true
+	c, err := m.reconcileAll(nil)
+	ch.add(c)
+	return ch, err
+}
+
+// Reload switches to cfg and reconciles: unchanged entries cost nothing, services and servers
+// that left the configuration are removed, health and quorum states carry over by name.
+func (m *Manager) Reload(cfg *config.Config) (Changes, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	vs, err := m.build(cfg, m.byName)
+	if err != nil {
+		return Changes{}, err
+	}
+	old := m.vs
+	for _, v := range vs {
+		if o := m.byName[v.name]; o != nil && o.quorumUp != v.quorumUp {
+			m.quorumNotify(v, v.quorumUp)
+		}
+	}
+	m.cfg, m.vs, m.byName = cfg, vs, index(vs)
+	if !m.started {
+		return Changes{}, nil
+	}
+	return m.reconcileAll(old)
+}
+
+// Resync reconciles the whole table again, repairing changes made behind the manager's back to
+// the entries it owns.
+func (m *Manager) Resync() (Changes, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.reconcileAll(nil)
+}
+
+// RealServer describes a configured real server for the checkers.
+type RealServer struct {
+	Key           RSKey
+	VirtualServer *config.VirtualServer
+	Config        *config.RealServer
+}
+
+// RealServers lists the configured real servers in file order.
+func (m *Manager) RealServers() []RealServer {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []RealServer
+	for _, v := range m.vs {
+		for _, r := range v.rs {
+			out = append(out, RealServer{Key: r.key, VirtualServer: v.cfg, Config: r.cfg})
+		}
+	}
+	return out
+}
+
+// Suspended reports whether the checkers of virtual server vs are suspended by ha_suspend: none
+// of its addresses is configured locally (the VIP is on the other node). Fwmark services have no
+// address and are never suspended.
+func (m *Manager) Suspended(vs string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v := m.byName[vs]
+	return v != nil && m.suspended(v)
+}
+
+// suspended is Suspended with m.mu held.
+func (m *Manager) suspended(v *vsState) bool {
+	if !v.cfg.HASuspend || len(v.addrs) == 0 {
+		return false
+	}
+	return !slices.ContainsFunc(v.addrs, func(a netip.Addr) bool { return m.local[a] })
+}
+
+// SetAddressPresent tells the manager whether a is configured on this node (the VRRP side adds
+// and removes VIPs). The daemon reports the local addresses at start; ha_suspend uses them.
+func (m *Manager) SetAddressPresent(a netip.Addr, present bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if present {
+		m.local[a] = true
+	} else {
+		delete(m.local, a)
+	}
+}
+
+// SetHealth records a checker verdict and reconciles the real server's virtual server. Health of
+// an unknown server (one a reload removed) and of a suspended virtual server is ignored.
+func (m *Manager) SetHealth(k RSKey, h Health) (Changes, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v := m.byName[k.VS]
+	if v == nil || m.suspended(v) {
+		return Changes{}, nil
+	}
+	i := slices.IndexFunc(v.rs, func(r *rsState) bool { return r.key == k })
+	if i < 0 {
+		return Changes{}, nil
+	}
+	r := v.rs[i]
+	changed := r.alive != h.Up || r.hasDyn != h.HasWeight || h.HasWeight && r.dynWeight != h.Weight
+	if !changed {
+		return Changes{}, nil
+	}
+	wasAlive := r.alive
+	r.alive, r.hasDyn, r.dynWeight = h.Up, h.HasWeight, h.Weight
+	if wasAlive != h.Up {
+		m.log.Info("real server state", "instance", v.name, "rs", rsName(v.cfg, r.cfg.Addr, r.cfg.Port),
+			"from", upDown(wasAlive), "to", upDown(h.Up), "reason", "checker")
+		m.rsNotify(v, r, h.Up)
+	}
+	if q := v.quorumAfter(); q != v.quorumUp {
+		v.quorumUp = q
+		m.quorumNotify(v, q)
+	}
+	if !m.started {
+		return Changes{}, nil
+	}
+	return m.reconcileVS(v, nil)
+}
+
+// rsNotify runs notify_up/notify_down and writes the FIFO line of a real server change.
+func (m *Manager) rsNotify(v *vsState, r *rsState, up bool) {
+	s, reason := r.cfg.NotifyDown, "notify_down"
+	if up {
+		s, reason = r.cfg.NotifyUp, "notify_up"
+	}
+	if s != nil && m.o.Runner != nil {
+		m.o.Runner.Run(reason, s)
+	}
+	port := r.cfg.Port
+	if port == 0 && len(v.services) > 0 {
+		port = v.services[0].Port
+	}
+	if err := writeLine(m.o.FIFO, fifoRS(v.cfg, r.cfg.Addr, port, up)); err != nil {
+		m.log.Warn("notify fifo", "instance", v.name, "reason", err.Error())
+	}
+}
+
+// quorumNotify runs quorum_up/quorum_down and writes the FIFO line of a quorum change.
+func (m *Manager) quorumNotify(v *vsState, up bool) {
+	m.log.Info("virtual server quorum", "instance", v.name, "from", upDown(!up), "to", upDown(up),
+		"reason", fmt.Sprintf("alive weight %d, quorum %d, hysteresis %d", v.weightSum(), v.cfg.Quorum, v.cfg.Hysteresis))
+	s, reason := v.cfg.QuorumDown, "quorum_down"
+	if up {
+		s, reason = v.cfg.QuorumUp, "quorum_up"
+	}
+	if s != nil && m.o.Runner != nil {
+		m.o.Runner.Run(reason, s)
+	}
+	if err := writeLine(m.o.FIFO, fifoVS(v.cfg, up)); err != nil {
+		m.log.Warn("notify fifo", "instance", v.name, "reason", err.Error())
+	}
+}
+
+// Stop ends the manager. With omega, quorum_down and the alive servers' notify_down run (with
+// their FIFO lines). Unless keep (keepalived -I, --dont-release-ipvs), lvs_flush_on_stop flushes
+// the whole table, and otherwise the configured services are removed.
+func (m *Manager) Stop(keep bool) (Changes, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, v := range m.vs {
+		if !v.cfg.Omega {
+			continue
+		}
+		for _, r := range v.rs {
+			if r.alive {
+				m.rsNotify(v, r, false)
+			}
+		}
+		if v.quorumUp {
+			m.quorumNotify(v, false)
+		}
+	}
+	var ch Changes
+	if keep || !m.started {
+		return ch, nil
+	}
+	m.started = false
+	if m.cfg.Global.LVSFlushOnStop == config.LVSFlushOnStopAll {
+		if err := m.o.Client.Flush(); err != nil {
+			return ch, fmt.Errorf("lvs: lvs_flush_on_stop: %w", err)
+		}
+		ch.Flushed = true
+		return ch, nil
+	}
+	kernel, err := m.kernelServices()
+	if err != nil {
+		return ch, err
+	}
+	var errs []error
+	for _, v := range m.vs {
+		for _, s := range v.services {
+			if _, ok := kernel[s.ServiceKey]; !ok {
+				continue
+			}
+			if err := m.o.Client.RemoveService(s.ServiceKey); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			delete(kernel, s.ServiceKey)
+			ch.ServicesRemoved++
+		}
+	}
+	return ch, errors.Join(errs...)
+}
