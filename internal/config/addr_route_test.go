@@ -180,6 +180,16 @@ func TestRules(t *testing.T) {
 	}
 }
 
+func TestStaticDefaultInterface(t *testing.T) {
+	for _, tc := range []struct{ global, want string }{{"", "eth0"}, {"global_defs {\n default_interface bond0\n}\n", "bond0"}} {
+		cfg, d := load(t, tc.global+"static_ipaddress {\n 203.0.113.5/24\n}\n")
+		checkDiags(t, d)
+		if got := cfg.StaticAddresses[0].Dev; got != tc.want {
+			t.Errorf("static address dev = %q, want %q", got, tc.want)
+		}
+	}
+}
+
 func TestStaticAddressesAndTrackGroups(t *testing.T) {
 	cfg, d := load(t, `track_group TG {
  group {
@@ -202,7 +212,7 @@ static_routes {
 		wantDiag{13, syntax.Error, "Static route cannot have track group if no oif specified"},
 		wantDiag{19, syntax.Error, "track_group is only valid for static addresses"},
 	)
-	if len(cfg.StaticAddresses) != 2 || cfg.StaticAddresses[0].TrackGroup != "TG" || cfg.StaticAddresses[1].TrackGroup != "" ||
+	if len(cfg.StaticAddresses) != 2 || cfg.StaticAddresses[0].Dev != "eth2" || cfg.StaticAddresses[0].TrackGroup != "TG" || cfg.StaticAddresses[1].TrackGroup != "" ||
 		cfg.StaticRoutes[0].TrackGroup != "TG" {
 		t.Errorf("static = %+v %+v", cfg.StaticAddresses, cfg.StaticRoutes)
 	}

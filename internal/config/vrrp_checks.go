@@ -163,7 +163,8 @@ const rtprotKeepalived = 18
 
 // checkRoutes applies keepalived's tracking rules to routes (vrrp_iproute.c): a virtual route
 // without an interface cannot be tracked, a tracked route must carry RTPROT_KEEPALIVED, and a
-// static route needs an interface to have a track_group.
+// static route needs an interface to have a track_group. It also puts static addresses without
+// dev on default_interface.
 func (p *parser) checkRoutes() {
 	hasDev := func(r *Route) bool {
 		if r.Dev != "" {
@@ -191,6 +192,12 @@ func (p *parser) checkRoutes() {
 				p.report(r.Pos, syntax.Warning, "(%s) Route cannot be tracked if protocol is not RTPROT_KEEPALIVED(%d), resetting protocol", v.Name, rtprotKeepalived)
 				r.Protocol = rtprotKeepalived
 			}
+		}
+	}
+	for k := range p.cfg.StaticAddresses {
+		// Static addresses without dev go on default_interface (eth0 unless configured).
+		if a := &p.cfg.StaticAddresses[k]; a.Dev == "" {
+			a.Dev = p.cfg.Global.DefaultInterface
 		}
 	}
 	for k := range p.cfg.StaticRoutes {
