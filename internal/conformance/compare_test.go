@@ -69,6 +69,9 @@ func TestCases(t *testing.T) {
 	}
 	own := t.TempDir()
 	writeFile(t, own, "neg.conf")
+	if err := os.WriteFile(filepath.Join(own, "inc.conf"), []byte("# args: -e -D\ninclude x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	writeFile(t, own, "notes.txt")
 	cs, err := Cases(dir, "/etc/keepalived/keepalived.conf.sample", own)
 	if err != nil {
@@ -78,12 +81,15 @@ func TestCases(t *testing.T) {
 	for _, c := range cs {
 		names = append(names, c.Name)
 	}
-	want := []string{"conditional_conf", "conditional_conf@high", "conditional_conf@low", "vrrp", "etc-default", "x-neg", "x-missing-file"}
+	want := []string{"conditional_conf", "conditional_conf@high", "conditional_conf@low", "vrrp", "etc-default", "x-inc", "x-neg", "x-missing-file"}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("cases %q, want %q", names, want)
 	}
 	if a := cs[1].Args(); !reflect.DeepEqual(a, []string{"-t", "-f", cs[1].File, "-i", "high"}) {
 		t.Errorf("Args = %q", a)
+	}
+	if a := cs[5].Args(); !reflect.DeepEqual(a, []string{"-t", "-f", cs[5].File, "-e", "-D"}) {
+		t.Errorf("Args with # args: = %q", a)
 	}
 }
 

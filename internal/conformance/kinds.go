@@ -19,7 +19,7 @@ var rules = []kindRule{
 	// "SECURITY VIOLATION - scripts are being executed but script_security not enabled."
 	{"script-security", re(`security violation|script_security not enabled|script security|enable_script_security`)},
 	// "Config files missing '/x'." / ours: "cannot read configuration: ...", "no configuration file matched"
-	{"config-missing", re(`config files? missing|cannot read config|no such file|no configuration file matched`)},
+	{"config-missing", re(`config files? missing|cannot read config|no such file|no configuration file matched|expected a matching file`)},
 	// "Unknown keyword 'VI_2'"
 	{"unknown-keyword", re(`unknown keyword`)},
 	// "\"gw\" for routes is deprecated. Please use \"via\"", "Specifying lvs_sync_daemon_interface ... is deprecated."

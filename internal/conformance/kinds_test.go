@@ -36,6 +36,7 @@ func TestClassify(t *testing.T) {
 		{"Warning - sync group VG1 has empty group block", "sync-group-empty"},
 		// gokeepalived wording
 		{"cannot read configuration: open /x: no such file or directory", "config-missing"},
+		{"include /x/*.conf: expected a matching file, found none", "config-missing"},
 		{"unknown keyword 'notification_emai'", "unknown-keyword"},
 		{"vrrp_script check_VI_0 has no 'script' - ignoring", "script-no-command"},
 		{"rule 'to 192.168.100./24 table 1': invalid to address '192.168.100./24'", "invalid-address"},
