@@ -209,11 +209,12 @@ func run(addrs []string, base, n int, dur, loop time.Duration, workers int, cpuP
 		return lags[min(len(lags)-1, int(q*float64(len(lags))))]
 	}
 	wall := w1.Sub(w0)
-	fmt.Printf("| real servers | delay_loop | workers | duration | checks/s | CPU cores (user+sys) | RSS MiB (peak) | jitter p50 | jitter p99 | jitter max | up at end | down events |\n")
-	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
-	fmt.Printf("| %d | %v | %d | %v | %.0f | %.3f (%.3f+%.3f) | %.1f (%.1f) | %v | %v | %v | %d | %d |\n",
+	fmt.Printf("| real servers | delay_loop | workers | duration | checks/s | CPU cores (user+sys) | CPU µs/check | RSS MiB (peak) | jitter p50 | jitter p99 | jitter max | up at end | down events |\n")
+	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Printf("| %d | %v | %d | %v | %.0f | %.3f (%.3f+%.3f) | %.0f | %.1f (%.1f) | %v | %v | %v | %d | %d |\n",
 		len(rss), loop, workers, wall.Round(time.Second), float64(p1-p0)/wall.Seconds(),
-		float64(u1-u0+s1-s0)/float64(wall), float64(u1-u0)/float64(wall), float64(s1-s0)/float64(wall), float64(rssKB)/1024, float64(hwmKB)/1024,
+		float64(u1-u0+s1-s0)/float64(wall), float64(u1-u0)/float64(wall), float64(s1-s0)/float64(wall),
+		float64(u1-u0+s1-s0)/float64(time.Microsecond)/float64(max(p1-p0, 1)), float64(rssKB)/1024, float64(hwmKB)/1024,
 		pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), pct(1).Round(time.Microsecond), up, failures.Load())
 	mu.Unlock()
 	latMu.Lock()
