@@ -8,9 +8,11 @@
 package script
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -90,10 +92,32 @@ func resolveArgv(argv []string) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("script %q: %w", argv[0], err)
 		}
-		out := append([]string{p}, argv[1:]...)
-		return out, nil
+		argv = append([]string{p}, argv[1:]...)
+	}
+	if needsShell(argv[0]) {
+		// keepalived (with libmagic) runs a file that is neither ELF nor
+		// "#!" through system() and asks for a shebang; running it with
+		// the shell directly keeps the arguments intact.
+		return append([]string{shellPath}, argv...), nil
 	}
 	return argv, nil
+}
+
+// needsShell reports whether path is a readable regular file that starts
+// with neither an ELF header nor "#!".
+func needsShell(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	return !bytes.HasPrefix(head, []byte("\x7fELF")) && !bytes.HasPrefix(head, []byte("#!"))
 }
 
 // Run executes c and waits for it. A non-nil error means the script could not

@@ -207,3 +207,23 @@ func TestRunAsUser(t *testing.T) {
 		t.Fatalf("res %v err %v", res, err)
 	}
 }
+
+// TestNoShebangRunsThroughShell checks a script without "#!" still runs,
+// through the shell, with its arguments intact.
+func TestNoShebangRunsThroughShell(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "noshebang")
+	if err := os.WriteFile(p, []byte("test \"$1\" = 'a b' && exit 4\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), Command{Argv: []string{p, "a b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ExitStatus != 4 {
+		t.Fatalf("got %v", res)
+	}
+	if needsShell("/bin/sh") {
+		t.Fatal("ELF binary sent through the shell")
+	}
+}
