@@ -93,7 +93,7 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 	var eng *engine.Engine
 	engineDone := make(chan error, 1)
 	if runVRRP {
-		netw, closeNet, err := newNetwork(log)
+		netw, closeNet, err := newNetwork(cfg, log)
 		if err != nil {
 			log.Error("cannot start VRRP", "err", err)
 			return exitFatal

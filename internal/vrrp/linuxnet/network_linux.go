@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/announce"
 	"github.com/gokeepalived/gokeepalived/internal/ifaddr"
@@ -17,12 +18,22 @@ import (
 	"github.com/gokeepalived/gokeepalived/internal/vrrp/transport"
 )
 
+// Pacing is keepalived's minimum gap between gratuitous ARPs (vrrp_garp_interval) and between
+// unsolicited NAs (vrrp_gna_interval) on one interface, with per-interface values from garp_group.
+type Pacing struct {
+	GARP, GNA time.Duration
+	// PerInterface overrides the global gaps for the named interfaces.
+	PerInterface map[string][2]time.Duration
+}
+
 // Network implements engine.Network on the running kernel.
 type Network struct {
 	log    *slog.Logger
 	pool   *transport.Pool
 	nl     *ifaddr.Netlink
 	sender *announce.Sender
+	pacing Pacing
+	paced  map[int]bool // interfaces whose pacing is set, guarded by mu
 
 	mu       sync.Mutex
 	mon      *linkmon.Monitor
@@ -33,12 +44,36 @@ type Network struct {
 var _ engine.Network = (*Network)(nil)
 
 // Open connects to the kernel (rtnetlink) and prepares the socket pool and frame sender.
-func Open(log *slog.Logger) (*Network, error) {
+func Open(log *slog.Logger, pacing Pacing) (*Network, error) {
 	nl, err := ifaddr.Dial()
 	if err != nil {
 		return nil, fmt.Errorf("rtnetlink: %w", err)
 	}
-	return &Network{log: log, pool: transport.NewPool(log), nl: nl, sender: announce.NewSender(0, log)}, nil
+	return &Network{
+		log: log, pool: transport.NewPool(log), nl: nl, sender: announce.NewSender(0, log),
+		pacing: pacing, paced: map[int]bool{},
+	}, nil
+}
+
+// pace applies the GARP/NA gaps to an interface the first time frames are sent on it.
+func (n *Network) pace(ifc *net.Interface) {
+	n.mu.Lock()
+	done := n.paced[ifc.Index]
+	n.paced[ifc.Index] = true
+	n.mu.Unlock()
+	if done {
+		return
+	}
+	garp, gna := n.pacing.GARP, n.pacing.GNA
+	if g, ok := n.pacing.PerInterface[ifc.Name]; ok {
+		garp, gna = g[0], g[1]
+	}
+	if garp == 0 && gna == 0 {
+		return
+	}
+	if err := n.sender.SetIntervals(ifc.Index, garp, gna); err != nil {
+		n.log.Warn("cannot pace gratuitous ARP/NA", "iface", ifc.Name, "err", err)
+	}
 }
 
 // Close releases the kernel resources.
@@ -207,6 +242,7 @@ func (n *Network) Announce(set engine.AddressSet, count int) error {
 		if err != nil || len(ifc.HardwareAddr) != 6 || ifc.Flags&net.FlagLoopback != 0 {
 			continue // no Ethernet, nothing to announce (keepalived skips IFF_NOARP too)
 		}
+		n.pace(ifc)
 		ip := v.Prefix.Addr()
 		var frame []byte
 		if ip.Is4() {
