@@ -217,11 +217,12 @@ type RxBufsPolicy struct {
 // ProcTuning holds a child process's scheduling options (vrrp_*, checker_*, bfd_*).
 type ProcTuning struct {
 	// Priority is the nice value (-20..19).
-	Priority     int
-	NoSwap       bool
-	RTPriority   int
-	CPUAffinity  []int
-	RlimitRTTime int
+	Priority    int
+	NoSwap      bool
+	RTPriority  int
+	CPUAffinity []int
+	// RlimitRTTime is RLIMIT_RTTIME (written in microseconds).
+	RlimitRTTime time.Duration
 }
 
 // FIFO is a notify FIFO with its optional reader script.
@@ -365,12 +366,7 @@ func (p *parser) globalDefsKeywords() keywords {
 			}
 			p.integer(n, 1, 0, 99, &g.MaxAutoPriority)
 		},
-		"min_auto_priority_delay": func(n *syntax.Node) {
-			var us int
-			if p.integer(n, 1, 1, 1e9, &us) {
-				g.MinAutoPriorityDelay = time.Duration(us) * time.Microsecond
-			}
-		},
+		"min_auto_priority_delay": p.hMicros(1, 1e9, &g.MinAutoPriorityDelay),
 
 		"dynamic_interfaces": func(n *syntax.Node) {
 			g.DynamicInterfaces = true
@@ -582,8 +578,8 @@ func (p *parser) globalDefsKeywords() keywords {
 				}
 			}
 		}
-		kw[proc.name+"_rlimit_rttime"] = p.hInt(1, 1<<31-1, &t.RlimitRTTime)
-		kw[proc.name+"_rlimit_rtime"] = p.deprecated(proc.name+"_rlimit_rttime", p.hInt(1, 1<<31-1, &t.RlimitRTTime))
+		kw[proc.name+"_rlimit_rttime"] = p.hMicros(1, 1<<31-1, &t.RlimitRTTime)
+		kw[proc.name+"_rlimit_rtime"] = p.deprecated(proc.name+"_rlimit_rttime", p.hMicros(1, 1<<31-1, &t.RlimitRTTime))
 	}
 	for _, stem := range []string{"vrrp_netlink_cmd", "vrrp_netlink_monitor", "process_monitor", "lvs_netlink_cmd", "lvs_netlink_monitor"} {
 		kw[stem+"_rcv_bufs"] = func(n *syntax.Node) {
@@ -611,6 +607,16 @@ func (p *parser) globalDefsKeywords() keywords {
 	// lvs_flush_onstop is the old spelling.
 	kw["lvs_flush_onstop"] = p.deprecated("lvs_flush_on_stop", kw["lvs_flush_on_stop"])
 	return kw
+}
+
+// hMicros parses an integer number of microseconds.
+func (p *parser) hMicros(lo, hi int64, dst *time.Duration) func(*syntax.Node) {
+	return func(n *syntax.Node) {
+		var v int
+		if p.integer(n, 1, lo, hi, &v) {
+			*dst = time.Duration(v) * time.Microsecond
+		}
+	}
 }
 
 // hSecInt parses whole seconds (keepalived reads these GARP values as unsigned integers).
