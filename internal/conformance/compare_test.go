@@ -128,3 +128,20 @@ func TestCompareLines(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseKnown(f *testing.F) {
+	f.Add("vrrp.routes -route-untracked model-incomplete not checked yet\n")
+	f.Add("# c\n\na exit deliberate b\n")
+	f.Add("a +x@3 version-delta r\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		known, err := ParseKnown(text)
+		if err != nil {
+			return
+		}
+		for key, k := range known {
+			if key != k.Key() || k.Reason == "" || k.Tag == "" || k.Case == "" {
+				t.Fatalf("entry %q = %+v from %q", key, k, text)
+			}
+		}
+	})
+}

@@ -69,3 +69,19 @@ func FuzzParseRecord(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseKeepalivedOutput(f *testing.F) {
+	f.Add("(/x.conf: Line 10) Rule has no preference\n(Line 15) n\nplain\n")
+	f.Add("(a: b: Line 3) x")
+	f.Add("(Line 99999999999999999999) overflow")
+	f.Fuzz(func(t *testing.T, out string) {
+		for _, l := range ParseKeepalivedOutput(out) {
+			if l.Line < 0 {
+				t.Fatalf("negative line number from %q", out)
+			}
+			if !strings.Contains(out, l.Msg) || strings.Contains(l.Msg, "\n") {
+				t.Fatalf("message %q is not one line of the input %q", l.Msg, out)
+			}
+		}
+	})
+}
