@@ -217,3 +217,91 @@ static_routes {
 		t.Errorf("static = %+v %+v", cfg.StaticAddresses, cfg.StaticRoutes)
 	}
 }
+
+func TestRuleGrammar(t *testing.T) {
+	tests := []struct {
+		line  string
+		check func(Rule) bool
+		msg   string
+	}{
+		{"inet6 l3mdev nop preference 5", func(r Rule) bool { return r.Family == FamilyIPv6 && r.L3mdev && r.Action == RuleNop }, ""},
+		{"from 198.51.100.0/24 tos 0x10 realms 3 protocol boot unreachable pref 7", func(r Rule) bool {
+			return r.TOS == 0x10 && r.Realms == 3 && r.Protocol == 3 && r.Action == RuleUnreachable && r.Preference == 7
+		}, ""},
+		{"to 203.0.113.0/24 lookup local suppress_prefixlength 0 suppress_ifgroup 2 priority 9 no_track", func(r Rule) bool {
+			return r.Table == 255 && r.SuppressPrefixLen == 0 && r.SuppressIfGroup == 2 && r.NoTrack
+		}, ""},
+		{"from all prohibit order 3", func(r Rule) bool { return r.Action == RuleProhibit && !r.From.IsValid() }, ""},
+		{"from 198.51.100.1 to 2001:db8::1 table 5 pref 1", nil, "'to 2001:db8::1' does not match the rule's address family"},
+		{"fwmark zz table 5 pref 1", nil, "invalid fwmark 'zz'"},
+		{"uidrange 9-3 table 5 pref 1", nil, "invalid uidrange '9-3'"},
+		{"dport 70000 table 5 pref 1", nil, "invalid dport '70000'"},
+		{"from 198.51.100.1 frob 1 table 5", nil, "unknown rule option 'frob'"},
+		{"from 198.51.100.1 table", nil, "'table' is missing its value"},
+		{"ipproto nosuch table 5 pref 1", nil, "invalid ipproto 'nosuch'"},
+		{"goto x pref 1", nil, "invalid goto target 'x'"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.line, func(t *testing.T) {
+			cfg, d := load(t, "static_rules {\n "+tc.line+"\n}\n")
+			var want []wantDiag
+			if tc.msg != "" {
+				want = append(want, wantDiag{2, syntax.Error, tc.msg})
+			}
+			checkDiags(t, d, want...)
+			if tc.check == nil {
+				if len(cfg.StaticRules) != 0 {
+					t.Errorf("invalid rule kept: %+v", cfg.StaticRules)
+				}
+				return
+			}
+			if len(cfg.StaticRules) != 1 || !tc.check(cfg.StaticRules[0]) {
+				t.Errorf("parsed %+v", cfg.StaticRules)
+			}
+		})
+	}
+}
+
+func TestRouteTypesAndOptions(t *testing.T) {
+	tests := []struct {
+		line  string
+		check func(Route) bool
+		msg   string
+	}{
+		{"unreachable 203.0.113.0/24 no_track", func(r Route) bool { return r.Type == RouteUnreachable }, ""},
+		{"throw 203.0.113.0/24 no_track", func(r Route) bool { return r.Type == RouteThrow }, ""},
+		{"to 203.0.113.0/24 dev eth0 onlink tos 4 realms 2 pref high append", func(r Route) bool {
+			return r.OnLink && r.TOS == 4 && r.Realms == 2 && r.Pref == "high" && r.Op == "append"
+		}, ""},
+		{"203.0.113.0/24 via inet 198.51.100.1 dev eth0 rtt 300ms", func(r Route) bool {
+			return r.Via == netip.MustParseAddr("198.51.100.1") && r.Metrics["rtt"] == 300
+		}, ""},
+		{"203.0.113.0/24 dev eth0 pref max", nil, "invalid pref 'max'"},
+		{"203.0.113.0/24 dev eth0 metric x", nil, "invalid metric 'x'"},
+		{"203.0.113.0/24 dev eth0 scope galaxy", nil, "invalid scope 'galaxy'"},
+		{"203.0.113.0/24 dev eth0 proto nosuch", nil, "unknown protocol 'nosuch'"},
+		{"203.0.113.0/24 dev eth0 nexthop via 198.51.100.1 weight 0", nil, "invalid nexthop weight '0'"},
+		{"203.0.113.0/24 dev eth0 mtu", nil, "'mtu' is missing its value"},
+		{"203.0.113.0/24 src 2001:db8::1 dev eth0", nil, "source 2001:db8::1 and destination are of different families"},
+		{"bogus/99 dev eth0", nil, "invalid destination 'bogus/99'"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.line, func(t *testing.T) {
+			cfg, d := load(t, "static_routes {\n "+tc.line+"\n}\n")
+			var want []wantDiag
+			if tc.msg != "" {
+				want = append(want, wantDiag{2, syntax.Error, tc.msg})
+			}
+			checkDiags(t, d, want...)
+			if tc.check == nil {
+				if len(cfg.StaticRoutes) != 0 {
+					t.Errorf("invalid route kept: %+v", cfg.StaticRoutes)
+				}
+				return
+			}
+			if len(cfg.StaticRoutes) != 1 || !tc.check(cfg.StaticRoutes[0]) {
+				t.Errorf("parsed %+v", cfg.StaticRoutes)
+			}
+		})
+	}
+}
