@@ -233,3 +233,27 @@ func (d *Daemon) Kill() {
 	_ = syscall.Kill(d.PID, syscall.SIGKILL)
 	<-d.exited
 }
+
+// Mark is the current length of the log, for WaitLogAfter and LogAfter.
+func (d *Daemon) Mark() int { return len(d.Log()) }
+
+// LogAfter is what the daemon logged after mark.
+func (d *Daemon) LogAfter(mark int) string {
+	s := d.Log()
+	if mark > len(s) {
+		return ""
+	}
+	return s[mark:]
+}
+
+// WaitLogAfter waits until the log after mark contains s.
+func (d *Daemon) WaitLogAfter(mark int, s string, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for !strings.Contains(d.LogAfter(mark), s) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return true
+}

@@ -61,7 +61,8 @@ func requireImpl(t *testing.T, im Impl) {
 	}
 	probeOnce.Do(func() {
 		ns := nettest.NewNS(t, "probe")
-		ns.IP("link", "add", "eth0", "type", "dummy")
+		ns.IP("link", "add", "eth0", "type", "veth", "peer", "name", "eth1")
+		ns.IP("link", "set", "eth1", "up")
 		ns.IP("link", "set", "eth0", "up")
 		conf := Conf{Instances: []Instance{{Name: "VI_1", VRID: 1, Priority: 100, Version: 3, AdvertInt: "1", VIPs: []string{"198.51.100.200/24"}}}}
 		path := t.TempDir() + "/probe.conf"
