@@ -153,7 +153,8 @@ func (s *Scheduler) Suspend(vs string, suspended bool) {
 	}
 }
 
-// Events returns the bounded queue of transitions.
+// Events returns the bounded queue of transitions. It is closed when Run
+// returns.
 func (s *Scheduler) Events() <-chan Event { return s.events }
 
 // Snapshot returns the current state of every real server. It may wait while
@@ -175,6 +176,7 @@ func (s *Scheduler) Snapshot() []RSState {
 
 // Run schedules every checker (first probe after a random warmup delay) and
 // runs until ctx is cancelled. It returns after all workers have stopped.
+// Call it once.
 func (s *Scheduler) Run(ctx context.Context) error {
 	now := time.Now()
 	s.mu.Lock()
@@ -200,6 +202,8 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}
 	s.dispatch(ctx)
 	wg.Wait()
+	// Only workers send events, so the queue can be closed once they are gone.
+	close(s.events)
 	if err := ctx.Err(); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
@@ -333,7 +337,8 @@ func (s *Scheduler) apply(e *entry, out Outcome, latency time.Duration, now time
 	rsChanged := rsUp != r.up
 	r.up = rsUp
 	if changed {
-		s.log.Info("checker state", "instance", r.vs, "from", r.id, "checker", e.spec.Name,
+		s.log.Info(transitionMessage(e.spec.Kind, r.id, e.st.up, e.spec.Schedule.Retry),
+			"instance", r.vs, "from", r.id, "checker", e.spec.Name,
 			"to", upDown(e.st.up), "reason", reasonOr(reason, "success"))
 	}
 	if rsChanged {
