@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks 10,000 TCP_CHECK real servers at delay_loop 1 s inside a private
 # network namespace (198.51.100.1-4 on its loopback, 2,500 ports each) and
-# prints a Markdown table. Needs root. Usage: bench/checkers/run.sh [duration]
+# prints a Markdown table. Needs root. Usage: bench/checkers/run.sh [duration [flags...]]
+# NICE=-10 runs the checker at that nice value, like keepalived's checker_priority.
 set -euo pipefail
 dur=${1:-30s}
 cd "$(dirname "$0")/../.."
@@ -26,7 +27,7 @@ for _ in $(seq 100); do grep -q listening "$bin/serve.log" 2>/dev/null && break;
 grep -q listening "$bin/serve.log" || { cat "$bin/serve.log"; exit 1; }
 echo "# $(nproc) cores, $(go version | cut -d' ' -f3), $(uname -r), loadavg before: $(cut -d' ' -f1-3 /proc/loadavg)"
 t0=$(awk '{print $14+$15}' /proc/$srv_pid/stat)
-ip netns exec "$ns" "$bin/checkers" -mode check -duration "$dur" "${@:2}"
+ip netns exec "$ns" nice -n "${NICE:-0}" "$bin/checkers" -mode check -duration "$dur" "${@:2}"
 t1=$(awk '{print $14+$15}' /proc/$srv_pid/stat)
 echo "loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "listener process CPU over the whole check run: $(( (t1 - t0) / $(getconf CLK_TCK) )) s"
