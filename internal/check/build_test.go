@@ -52,3 +52,23 @@ func TestBuildSpecs(t *testing.T) {
 		t.Fatal("fast_recovery lost")
 	}
 }
+
+func TestConnTarget(t *testing.T) {
+	rs := netip.MustParseAddrPort("198.51.100.10:80")
+	tests := []struct {
+		c    Conn
+		rs   netip.AddrPort
+		want string
+	}{
+		{Conn{}, rs, "198.51.100.10:80"},
+		{Conn{ConnectPort: 8080}, rs, "198.51.100.10:8080"},
+		{Conn{ConnectIP: netip.MustParseAddr("203.0.113.5")}, rs, "203.0.113.5:80"},
+		{Conn{BindIf: "eth0"}, netip.MustParseAddrPort("[fe80::1]:80"), "[fe80::1%eth0]:80"},
+		{Conn{BindIf: "eth0"}, netip.MustParseAddrPort("[2001:db8::1]:80"), "[2001:db8::1]:80"},
+	}
+	for _, tc := range tests {
+		if got := tc.c.Target(tc.rs).String(); got != tc.want {
+			t.Errorf("%+v: got %s want %s", tc.c, got, tc.want)
+		}
+	}
+}

@@ -55,6 +55,11 @@ func (c Conn) Target(rs netip.AddrPort) netip.AddrPort {
 	if c.ConnectPort != 0 {
 		port = c.ConnectPort
 	}
+	// A link-local destination needs a scope; bind_if provides it, as in
+	// keepalived where bind_if is required for link-local addresses.
+	if ip.Is6() && ip.IsLinkLocalUnicast() && ip.Zone() == "" && c.BindIf != "" {
+		ip = ip.WithZone(c.BindIf)
+	}
 	return netip.AddrPortFrom(ip, port)
 }
 
