@@ -73,6 +73,8 @@ type Result struct {
 	// interval it should equal: Master_Down_Interval after a crash, Skew
 	// after priority 0.
 	Gap, Want time.Duration
+	// MasterLog and BackupLog are the daemons' logs at the end of the run.
+	MasterLog, BackupLog string
 }
 
 // GapTolerance bounds Gap − Want. Both frames are timestamped by the kernel
@@ -91,7 +93,7 @@ const (
 // master, VIP only there, no adverts from the backup), fails the master over
 // and measures the takeover. Protocol deviations are reported with t.Errorf;
 // a takeover that does not happen is fatal.
-func RunFailover(t testing.TB, l *Lab, master, backup Impl, c Case) Result {
+func RunFailover(t testing.TB, l *Lab, master, backup Impl, c Case) (r Result) {
 	t.Helper()
 	vip := c.VIP().Addr()
 	mMAC, bMAC := l.MAC(0), l.MAC(1)
@@ -103,6 +105,7 @@ func RunFailover(t testing.TB, l *Lab, master, backup Impl, c Case) Result {
 	defer func() {
 		dm.Kill()
 		db.Kill()
+		r.MasterLog, r.BackupLog = dm.Log(), db.Log()
 		// A crashed master leaves its VIP behind, as a real crash does.
 		for _, h := range l.Routers[:2] {
 			_, _ = h.TryIP("addr", "del", c.VIP().String(), "dev", "eth0")
@@ -113,14 +116,17 @@ func RunFailover(t testing.TB, l *Lab, master, backup Impl, c Case) Result {
 	if !WaitVIP(l.Routers[0], vip, true, startTimeout) {
 		t.Fatalf("%s: master (%s) never got %s\n%s log:\n%s", c.Name, master, vip, master, dm.Log())
 	}
-	settle := 2*c.Adv + 300*time.Millisecond
-	if c.Adv < time.Second {
-		settle = 5 * c.Adv
+	// Long enough for a few adverts; the window starts a little after the
+	// VIP appeared because at 10 ms intervals the backup may have been
+	// master for a moment during the start-up race.
+	settle := 5 * c.Adv
+	if c.Adv >= time.Second {
+		settle = 2*c.Adv + c.Adv/2
 	}
 	if settle < 300*time.Millisecond {
 		settle = 300 * time.Millisecond
 	}
-	steadyFrom := time.Now().Add(2 * c.Adv)
+	steadyFrom := time.Now().Add(min(2*c.Adv, 100*time.Millisecond))
 	time.Sleep(settle)
 	if HasAddr(l.Routers[1].NS, "eth0", vip) {
 		t.Errorf("%s: backup (%s) holds %s while the master runs", c.Name, backup, vip)
@@ -155,7 +161,7 @@ func RunFailover(t testing.TB, l *Lab, master, backup Impl, c Case) Result {
 		t.Errorf("%s: new master (%s) sent no gratuitous ARP/NA for %s", c.Name, backup, vip)
 	}
 	checkAdvert(t, c, l, first, BackupPrio, 1)
-	r := Result{KillToVIP: ev.At.Sub(kill), KillToAdvert: first.At.Sub(kill)}
+	r.KillToVIP, r.KillToAdvert = ev.At.Sub(kill), first.At.Sub(kill)
 	if ok {
 		r.KillToAnnounce = ann.At.Sub(kill)
 		if c.Family == 6 && !ann.Override {

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -12,8 +13,18 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The v2 interop runs wait seconds on 1 s timers and almost never use
+	// the CPU: let them all run at once unless -parallel was given.
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		_ = flag.Set("test.parallel", "8")
+	}
+	// Fuzzing (scripts/fuzz-smoke.sh) needs no daemon: skip the build.
+	fuzzing := flag.Lookup("test.fuzz").Value.String() != "" || flag.Lookup("test.fuzzworker").Value.String() == "true"
 	code := 0
-	if os.Geteuid() == 0 {
+	if os.Geteuid() == 0 && !fuzzing {
 		dir, err := os.MkdirTemp("", "gokeepalived-e2e-")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
