@@ -33,7 +33,7 @@ func main() {
 	base := flag.Int("base", 20000, "first port")
 	dur := flag.Duration("duration", 30*time.Second, "measurement time (check mode)")
 	loop := flag.Duration("delay-loop", time.Second, "delay_loop")
-	workers := flag.Int("workers", 256, "scheduler workers")
+	workers := flag.Int("workers", 512, "scheduler workers")
 	cpuProf := flag.String("cpuprofile", "", "write a CPU profile of the measurement window")
 	flag.Parse()
 	var err error

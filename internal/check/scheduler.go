@@ -35,7 +35,7 @@ type RealServer struct {
 
 // Config tunes the Scheduler; zero values get sensible defaults.
 type Config struct {
-	// Workers bounds concurrent probes, hence goroutines and sockets (default 256).
+	// Workers bounds concurrent probes, hence goroutines and sockets (default 512).
 	Workers int
 	// EventQueue is the capacity of the Events channel (default 4096). When it
 	// is full, workers block: transitions are never dropped, checks slow down.
@@ -93,7 +93,7 @@ type RSState struct {
 // New validates the servers and builds a Scheduler; call Run to start it.
 func New(cfg Config, servers []RealServer) (*Scheduler, error) {
 	if cfg.Workers <= 0 {
-		cfg.Workers = 256
+		cfg.Workers = 512
 	}
 	if cfg.EventQueue <= 0 {
 		cfg.EventQueue = 4096
