@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -135,6 +136,11 @@ func Run(ctx context.Context, c Command) (Result, error) {
 		cmd.Dir = "/"
 	}
 	cmd.SysProcAttr = sysProcAttr(c.Cred)
+	// PR_SET_PDEATHSIG fires when the forking *thread* exits, not the
+	// process; keep this goroutine on its thread until the script is reaped
+	// so that a thread retired by the runtime cannot kill the script.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return Result{ExitStatus: -1}, fmt.Errorf("script %q: start: %w", argv[0], err)
