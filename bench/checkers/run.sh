@@ -31,3 +31,6 @@ ip netns exec "$ns" nice -n "${NICE:-0}" "$bin/checkers" -mode check -duration "
 t1=$(awk '{print $14+$15}' /proc/$srv_pid/stat)
 echo "loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "listener process CPU over the whole check run: $(( (t1 - t0) / $(getconf CLK_TCK) )) s"
+echo
+echo "# scheduler alone (probes return at once, no sockets):"
+"$bin/checkers" -mode noop -duration "$dur" "${@:2}" | grep -v '^probe latency'
