@@ -12,15 +12,17 @@ import (
 
 // DefaultScanInterval is how often /proc is scanned for tracked processes.
 //
-// Why /proc scanning and not the netlink proc connector keepalived uses: the proc
-// connector only delivers events in the initial PID and user namespaces (so not in
-// most containers, where keepalived users increasingly run), needs CAP_NET_ADMIN and
-// CONFIG_PROC_EVENTS, drops events under load (ENOBUFS, after which keepalived
-// rescans /proc anyway) and still needs a /proc scan at start. Scanning reads only
-// /proc/PID/comm (and cmdline for the processes whose comm matches): about 1.5-4 ms
-// per scan for ~110 processes on a loaded 2-core VM (BenchmarkProcScan), so under 2%
-// of one core at the 250 ms default. Detection is bounded by the interval instead of
-// being immediate.
+// Processes are found in two ways. The netlink proc connector that keepalived uses
+// triggers a rescan within procEventSettle of any fork, exec, rename or exit, so
+// detection is as quick as keepalived's. A periodic scan of /proc also runs, because
+// the connector is not always there: it only works in the initial PID and user
+// namespaces (so not in most containers), it needs CAP_NET_ADMIN and
+// CONFIG_PROC_EVENTS, and it drops events under load (ENOBUFS). Where the connector
+// is missing, detection takes up to one interval. The verdict always comes from
+// counting /proc, never from adding up events, so a lost event cannot leave a wrong
+// count behind. A scan reads /proc/PID/comm, and cmdline only for the processes whose
+// comm matches. It costs 1.5-4 ms for ~110 processes on a loaded 2-core VM
+// (BenchmarkProcScan).
 const DefaultScanInterval = 250 * time.Millisecond
 
 // procTracker counts the processes matching a vrrp_track_process and reports quorum.
@@ -35,6 +37,7 @@ type procTracker struct {
 	log            *slog.Logger
 
 	buf      []byte
+	kick     chan struct{}
 	have     bool
 	known    bool
 	pending  bool
@@ -143,9 +146,17 @@ func (t *procTracker) observe(n int, now time.Time) bool {
 	return true
 }
 
+// procEventSettle coalesces proc connector events: a scan runs this long after the
+// first event, so a fork storm costs at most one scan per period.
+const procEventSettle = 50 * time.Millisecond
+
 func (t *procTracker) loop(ctx context.Context, procRoot string, every time.Duration) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
+	settle := time.NewTimer(time.Hour)
+	settle.Stop()
+	defer settle.Stop()
+	armed := false
 	for {
 		n := t.count(procRoot)
 		if t.observe(n, time.Now()) {
@@ -156,11 +167,38 @@ func (t *procTracker) loop(ctx context.Context, procRoot string, every time.Dura
 			}
 			t.report()
 		}
+		if !t.waitScan(ctx, tick.C, settle, &armed) {
+			return
+		}
+	}
+}
+
+// waitScan blocks until the next scan is due: the periodic tick, or procEventSettle
+// after a proc connector event. It returns false when ctx ends.
+func (t *procTracker) waitScan(ctx context.Context, tick <-chan time.Time, settle *time.Timer, armed *bool) bool {
+	for {
 		select {
 		case <-ctx.Done():
-			return
-		case <-tick.C:
+			return false
+		case <-tick:
+			return true
+		case <-settle.C:
+			*armed = false
+			return true
+		case <-t.kick:
+			if !*armed {
+				*armed = true
+				settle.Reset(procEventSettle)
+			}
 		}
+	}
+}
+
+// poke asks for a rescan soon, without blocking.
+func (t *procTracker) poke() {
+	select {
+	case t.kick <- struct{}{}:
+	default:
 	}
 }
 

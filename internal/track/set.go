@@ -25,6 +25,8 @@ type Options struct {
 	ProcRoot string
 	// ScanInterval is the track_process scan period; 0 means DefaultScanInterval.
 	ScanInterval time.Duration
+	// NoProcEvents disables the proc connector, leaving the periodic scan alone.
+	NoProcEvents bool
 }
 
 // Set is every tracker of one configuration.
@@ -133,7 +135,7 @@ func New(cfg *config.Config, rep Reporter, opts Options) (*Set, error) {
 		s.procs = append(s.procs, &procTracker{
 			name: name, spec: ProcSpec{Name: tp.Process, Params: tp.Params, ParamMatch: tp.ParamMatch, FullCommand: tp.FullCommand},
 			quorum: q, max: tp.QuorumMax, forkDelay: tp.ForkDelay, terminateDelay: tp.TerminateDelay,
-			binds: binds, rep: rep, log: log.With("tracker", "process "+name),
+			binds: binds, rep: rep, log: log.With("tracker", "process "+name), kick: make(chan struct{}, 1),
 		})
 	}
 	return s, nil
@@ -150,6 +152,18 @@ func (s *Set) Start(ctx context.Context) {
 	}
 	for _, t := range s.procs {
 		s.wg.Go(func() { t.loop(ctx, s.opts.ProcRoot, s.opts.ScanInterval) })
+	}
+	if len(s.procs) > 0 && !s.opts.NoProcEvents {
+		wait, err := procEvents(ctx, func() {
+			for _, t := range s.procs {
+				t.poke()
+			}
+		})
+		if err != nil {
+			s.opts.Logger.Info(fmt.Sprintf("track_process: proc connector unavailable (%v); scanning /proc every %v", err, s.opts.ScanInterval))
+		} else {
+			s.wg.Go(wait)
+		}
 	}
 }
 
