@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/gokeepalived/gokeepalived/internal/config"
 	"github.com/gokeepalived/gokeepalived/internal/script"
 	"github.com/gokeepalived/gokeepalived/internal/track/policy"
+	"github.com/gokeepalived/gokeepalived/internal/vrrp/engine"
 )
 
 // Options tunes a Set. The zero value is production behaviour.
@@ -35,6 +37,7 @@ type Set struct {
 	files   []*fileTracker
 	procs   []*procTracker
 	opts    Options
+	rep     Reporter
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -74,7 +77,7 @@ func New(cfg *config.Config, rep Reporter, opts Options) (*Set, error) {
 		bind(fileB, "file", in.TrackFiles)
 		bind(procB, "process", in.TrackProcesses)
 	}
-	s := &Set{opts: opts}
+	s := &Set{opts: opts, rep: rep}
 	for _, name := range sortedKeys(cfg.Scripts) {
 		vs := cfg.Scripts[name]
 		binds := scriptB[name]
@@ -176,6 +179,24 @@ func (s *Set) Stop() {
 	}
 	s.cancel()
 	s.wg.Wait()
+}
+
+// Replace hands over to next at a reload: s stops, next starts, and every tracker key
+// s reported that next does not have is cleared (reported as a zero TrackerState, which
+// the engine treats as "no effect"), so a removed tracker stops counting. A key both
+// have keeps its last verdict until next's tracker reports, so a failing weight-0
+// script does not let its instance leave FAULT for a moment.
+func (s *Set) Replace(ctx context.Context, next *Set) {
+	s.Stop()
+	next.Start(ctx)
+	keep := next.Keys()
+	for in, keys := range s.Keys() {
+		for _, k := range keys {
+			if !slices.Contains(keep[in], k) {
+				s.rep.SetTracker(in, k, engine.TrackerState{})
+			}
+		}
+	}
 }
 
 // Keys lists the tracker keys the Set reports per instance, sorted, for dumps and tests.
