@@ -54,8 +54,8 @@ func main() {
 	}
 }
 
-// serve listens on every address:port and closes accepted connections
-// until SIGTERM.
+// serve listens on every address:port and closes accepted connections once
+// the peer has closed, until SIGTERM.
 func serve(addrs []string, base, n int) error {
 	var ls []net.Listener
 	for _, a := range addrs {
@@ -71,6 +71,12 @@ func serve(addrs []string, base, n int) error {
 					if err != nil {
 						return
 					}
+					// Wait for the checker's FIN before closing, as a real
+					// service would: closing first would leave TIME_WAIT on
+					// the server side, and a checker SYN that reuses the
+					// 4-tuple then needs a 1 s SYN retransmission.
+					_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+					_, _ = io.Copy(io.Discard, c)
 					c.Close()
 				}
 			}()
