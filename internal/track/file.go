@@ -22,6 +22,7 @@ const fileSettle = 20 * time.Millisecond
 
 // fileTracker watches one track_file and reports value × weight.
 type fileTracker struct {
+	ready readiness
 	name  string
 	path  string
 	binds []binding
@@ -120,6 +121,7 @@ func (t *fileTracker) loop(ctx context.Context) {
 }
 
 func (t *fileTracker) report() {
+	defer t.ready.mark()
 	for _, b := range t.binds {
 		t.rep.SetTracker(b.instance, b.key, FileState(t.value, b.weight, b.reverse))
 	}

@@ -27,6 +27,7 @@ const DefaultScanInterval = 250 * time.Millisecond
 
 // procTracker counts the processes matching a vrrp_track_process and reports quorum.
 type procTracker struct {
+	ready          readiness
 	name           string
 	spec           ProcSpec
 	quorum, max    int
@@ -203,6 +204,7 @@ func (t *procTracker) poke() {
 }
 
 func (t *procTracker) report() {
+	defer t.ready.mark()
 	for _, b := range t.binds {
 		t.rep.SetTracker(b.instance, b.key, BoolState(t.have, b.weight, b.reverse))
 	}

@@ -15,6 +15,7 @@ type Runner func(ctx context.Context, c script.Command) (script.Result, error)
 
 // scriptTracker runs one vrrp_script every interval and reports its rise/fall verdict.
 type scriptTracker struct {
+	ready    readiness
 	name     string
 	cmd      script.Command
 	interval time.Duration
@@ -86,6 +87,7 @@ func (t *scriptTracker) loop(ctx context.Context) {
 
 // report sends the current verdict to every instance tracking the script.
 func (t *scriptTracker) report() {
+	defer t.ready.mark()
 	ok := t.rf.ok()
 	for _, b := range t.binds {
 		t.rep.SetTracker(b.instance, b.key, BoolState(ok, b.weight, b.reverse))

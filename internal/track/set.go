@@ -100,7 +100,7 @@ func New(cfg *config.Config, rep Reporter, opts Options) (*Set, error) {
 			cmd.Timeout = interval
 		}
 		s.scripts = append(s.scripts, &scriptTracker{
-			name: name, cmd: cmd, interval: interval, rf: newRiseFall(vs.Rise, vs.Fall, vs.InitFail),
+			ready: newReadiness(), name: name, cmd: cmd, interval: interval, rf: newRiseFall(vs.Rise, vs.Fall, vs.InitFail),
 			binds: binds, rep: rep, run: opts.Runner, log: log.With("tracker", "script "+name),
 		})
 	}
@@ -116,7 +116,7 @@ func New(cfg *config.Config, rep Reporter, opts Options) (*Set, error) {
 				log.Warn(err.Error())
 			}
 		}
-		t := &fileTracker{name: name, path: tf.File, binds: binds, rep: rep, log: log.With("tracker", "file "+name)}
+		t := &fileTracker{ready: newReadiness(), name: name, path: tf.File, binds: binds, rep: rep, log: log.With("tracker", "file "+name)}
 		if err := t.prepare(); err != nil {
 			// keepalived drops the tracker with a config error and carries on.
 			log.Warn(err.Error())
@@ -136,7 +136,7 @@ func New(cfg *config.Config, rep Reporter, opts Options) (*Set, error) {
 			q = 0
 		}
 		s.procs = append(s.procs, &procTracker{
-			name: name, spec: ProcSpec{Name: tp.Process, Params: tp.Params, ParamMatch: tp.ParamMatch, FullCommand: tp.FullCommand},
+			ready: newReadiness(), name: name, spec: ProcSpec{Name: tp.Process, Params: tp.Params, ParamMatch: tp.ParamMatch, FullCommand: tp.FullCommand},
 			quorum: q, max: tp.QuorumMax, forkDelay: tp.ForkDelay, terminateDelay: tp.TerminateDelay,
 			binds: binds, rep: rep, log: log.With("tracker", "process "+name), kick: make(chan struct{}, 1),
 		})
