@@ -13,7 +13,7 @@ import (
 // the golden files are checked as an ordered subsequence: every golden line must appear in the dump,
 // in order, and new fields may appear between them. -update rewrites the goldens with the full dump.
 func TestDumpConfigGolden(t *testing.T) {
-	for _, name := range []string{"small"} {
+	for _, name := range []string{"small", "expanded"} {
 		for _, format := range []string{"txt", "json"} {
 			t.Run(name+"."+format, func(t *testing.T) {
 				args := []string{"-d", "-f", filepath.Join("testdata", "dump", name+".conf")}
