@@ -5,7 +5,9 @@ set -euo pipefail
 
 STATICCHECK_VERSION=v0.7.0 # staticcheck 2026.1, supports Go 1.26
 
-pkgs=(keepalived tcpdump iproute2 iputils-ping procps)
+pkgs=(keepalived tcpdump iproute2 iputils-ping procps
+	# IPVS VM test (internal/lvs/vm_linux_test.go, scripts/ipvs-vm): qemu, a static busybox, ipvsadm, cpio, depmod
+	qemu-system-x86 busybox-static ipvsadm cpio kmod)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
