@@ -69,6 +69,9 @@ type Spec struct {
 	// Names are the candidate names (see Names); MAC the address (see MAC).
 	Names []string
 	MAC   net.HardwareAddr
+	// Group is the interface group: -1 copies the parent's (keepalived 2.3.0+), 0 leaves
+	// the default group.
+	Group int
 }
 
 // SpecFor derives the Spec of an instance with use_vmac; ok is false without it.
@@ -83,6 +86,7 @@ func SpecFor(in *config.Instance, g *config.GlobalDefs) (Spec, bool) {
 		IPv6:   v6,
 		Names:  Names(in.VMAC.Name, g.VMACPrefix, in.VRID, v6),
 		MAC:    MAC(in.VRID, v6, in.VMAC.MAC),
+		Group:  in.VMAC.Group,
 	}, true
 }
 

@@ -16,7 +16,10 @@ import (
 
 // sysctlRoot is where net.ipv4.conf lives; it shows the network namespace of the
 // thread that opens the files.
-const sysctlRoot = "/proc/sys/net/ipv4/conf"
+const (
+	sysctlRoot  = "/proc/sys/net/ipv4/conf"
+	sysctl6Root = "/proc/sys/net/ipv6/conf"
+)
 
 // Manager creates and deletes VMACs and keeps the parents' sysctls to restore.
 //
@@ -37,6 +40,9 @@ type VMAC struct {
 	Index  uint32
 	Parent string
 	MAC    []byte
+
+	ipv6        bool
+	parentIndex uint32
 }
 
 // Open dials rtnetlink in the current network namespace.
@@ -82,15 +88,13 @@ func (m *Manager) Create(s Spec) (*VMAC, error) {
 	}
 	if !adopted {
 		mode := driver.MacvlanModePrivate
-		err := m.conn.Link.New(&rtnetlink.LinkMessage{
-			Family: unix.AF_UNSPEC,
-			Attributes: &rtnetlink.LinkAttributes{
-				Name:    name,
-				Type:    parent.Index, // IFLA_LINK: the parent
-				Address: s.MAC,
-				Info:    &rtnetlink.LinkInfo{Kind: "macvlan", Data: &driver.Macvlan{Mode: &mode}},
-			},
-		})
+		attrs := &rtnetlink.LinkAttributes{
+			Name:    name,
+			Type:    parent.Index, // IFLA_LINK: the parent
+			Address: s.MAC,
+			Info:    &rtnetlink.LinkInfo{Kind: "macvlan", Data: &driver.Macvlan{Mode: &mode}},
+		}
+		err := m.conn.Link.New(&rtnetlink.LinkMessage{Family: unix.AF_UNSPEC, Attributes: attrs})
 		if err != nil {
 			return nil, fmt.Errorf("vmac %s on %s: create: %w", name, s.Parent, err)
 		}
@@ -102,7 +106,20 @@ func (m *Manager) Create(s Spec) (*VMAC, error) {
 	if !ok {
 		return nil, fmt.Errorf("vmac %s: created but not found", name)
 	}
-	v := &VMAC{Name: name, Index: l.Index, Parent: s.Parent, MAC: append([]byte(nil), s.MAC...)}
+	var group uint32
+	switch {
+	case s.Group > 0:
+		group = uint32(s.Group)
+	case s.Group < 0 && parent.Attributes.NetDevGroup != nil:
+		group = *parent.Attributes.NetDevGroup
+	}
+	if group != 0 && !adopted {
+		if err := m.setGroup(l.Index, group); err != nil {
+			_ = m.conn.Link.Delete(l.Index)
+			return nil, err
+		}
+	}
+	v := &VMAC{Name: name, Index: l.Index, Parent: s.Parent, MAC: append([]byte(nil), s.MAC...), ipv6: s.IPv6, parentIndex: parent.Index}
 	if err := m.setup(v); err != nil {
 		_ = m.conn.Link.Delete(v.Index)
 		return nil, err
@@ -110,8 +127,16 @@ func (m *Manager) Create(s Spec) (*VMAC, error) {
 	return v, nil
 }
 
-// setup sets the sysctls and brings the VMAC up.
+// setup sets the sysctls and brings the VMAC up. An IPv6 VMAC gets no kernel-made
+// link-local address (addr_gen_mode 1): every router's VMAC has the same MAC, so the
+// EUI-64 addresses would collide in DAD. It gets the parent's link-local addresses
+// instead, as keepalived does, so adverts can be sent from it.
 func (m *Manager) setup(v *VMAC) error {
+	if v.ipv6 {
+		if err := writeSysctlAt(sysctl6Root, v.Name, "addr_gen_mode", "1"); err != nil {
+			return err
+		}
+	}
 	for _, s := range vmacSysctls {
 		if err := writeSysctl(v.Name, s.key, s.value); err != nil {
 			return err
@@ -139,6 +164,31 @@ func (m *Manager) setup(v *VMAC) error {
 	err := m.conn.Link.Set(&rtnetlink.LinkMessage{Family: unix.AF_UNSPEC, Index: v.Index, Flags: unix.IFF_UP, Change: unix.IFF_UP})
 	if err != nil {
 		return fmt.Errorf("vmac %s: set up: %w", v.Name, err)
+	}
+	if v.ipv6 {
+		return m.copyLinkLocal(v)
+	}
+	return nil
+}
+
+// copyLinkLocal puts the parent's IPv6 link-local addresses on the VMAC, without DAD
+// (the parent already owns them on this link).
+func (m *Manager) copyLinkLocal(v *VMAC) error {
+	addrs, err := m.conn.Address.List()
+	if err != nil {
+		return fmt.Errorf("vmac %s: list addresses: %w", v.Name, err)
+	}
+	for _, a := range addrs {
+		if a.Family != unix.AF_INET6 || a.Index != v.parentIndex || a.Attributes == nil || !a.Attributes.Address.IsLinkLocalUnicast() {
+			continue
+		}
+		err := m.conn.Address.New(&rtnetlink.AddressMessage{
+			Family: unix.AF_INET6, PrefixLength: a.PrefixLength, Scope: unix.RT_SCOPE_LINK, Index: v.Index,
+			Attributes: &rtnetlink.AddressAttributes{Address: a.Attributes.Address, Local: a.Attributes.Address, Flags: unix.IFA_F_NODAD},
+		})
+		if err != nil && !errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("vmac %s: add %s: %w", v.Name, a.Attributes.Address, err)
+		}
 	}
 	return nil
 }
@@ -195,8 +245,16 @@ func readSysctl(ifname, key string) (string, error) {
 }
 
 func writeSysctl(ifname, key, value string) error {
-	if err := os.WriteFile(filepath.Join(sysctlRoot, ifname, key), []byte(value), 0o644); err != nil {
-		return fmt.Errorf("vmac: sysctl net.ipv4.conf.%s.%s=%s: %w", ifname, key, value, err)
+	return writeSysctlAt(sysctlRoot, ifname, key, value)
+}
+
+func writeSysctlAt(root, ifname, key, value string) error {
+	if err := os.WriteFile(filepath.Join(root, ifname, key), []byte(value), 0o644); err != nil {
+		fam := "ipv4"
+		if root == sysctl6Root {
+			fam = "ipv6"
+		}
+		return fmt.Errorf("vmac: sysctl net.%s.conf.%s.%s=%s: %w", fam, ifname, key, value, err)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/nettest"
 )
@@ -19,13 +20,15 @@ func TestVMACInNamespace(t *testing.T) {
 	ns.IP("link", "set", "peer0", "up")
 	ns.IP("link", "set", "dummy0", "up")
 	ns.Sysctl("net.ipv4.conf.dummy0.arp_ignore", "2")
+	ns.IP("link", "set", "dummy0", "group", "7")
+	ll := parentLinkLocal(t, ns)
 	err := ns.Do(func() error {
 		m, err := Open()
 		if err != nil {
 			return err
 		}
 		defer m.Close()
-		v4, err := m.Create(Spec{Parent: "dummy0", VRID: 51, Names: Names("", "", 51, false), MAC: MAC(51, false, nil)})
+		v4, err := m.Create(Spec{Parent: "dummy0", VRID: 51, Names: Names("", "", 51, false), MAC: MAC(51, false, nil), Group: -1})
 		if err != nil {
 			return err
 		}
@@ -37,13 +40,20 @@ func TestVMACInNamespace(t *testing.T) {
 			t.Errorf("names %s, %s; want vrrp.51, vrrp6.51", v4.Name, v6.Name)
 		}
 		out := ns.IP("-d", "link", "show", "vrrp.51")
-		for _, w := range []string{"macvlan mode private", "00:00:5e:00:01:33", "vrrp.51@dummy0", "UP"} {
+		for _, w := range []string{"macvlan mode private", "00:00:5e:00:01:33", "vrrp.51@dummy0", "UP", "group 7"} {
 			if !strings.Contains(out, w) {
 				t.Errorf("vrrp.51 lacks %q:\n%s", w, out)
 			}
 		}
-		if out := ns.IP("link", "show", "vrrp6.51"); !strings.Contains(out, "00:00:5e:00:02:33") {
-			t.Errorf("vrrp6.51 has the wrong MAC:\n%s", out)
+		if out := ns.IP("link", "show", "vrrp6.51"); !strings.Contains(out, "00:00:5e:00:02:33") || strings.Contains(out, "group 7") {
+			t.Errorf("vrrp6.51 has the wrong MAC or a group it was not asked for:\n%s", out)
+		}
+		// The IPv6 VMAC carries exactly the parent's link-local, not its own EUI-64 one.
+		if got := linkLocals(ns.IP("-6", "addr", "show", "dev", "vrrp6.51")); len(got) != 1 || got[0] != ll {
+			t.Errorf("vrrp6.51 link-locals %q, want only the parent's %s", got, ll)
+		}
+		if got := read6(t, "vrrp6.51/addr_gen_mode"); got != "1" {
+			t.Errorf("vrrp6.51 addr_gen_mode = %s, want 1", got)
 		}
 		checks := map[string]string{
 			"vrrp.51/arp_ignore": "1", "vrrp.51/accept_local": "1", "vrrp.51/rp_filter": "0", "vrrp.51/promote_secondaries": "1",
@@ -97,4 +107,39 @@ func read(t *testing.T, k string) string {
 		t.Fatal(err)
 	}
 	return strings.TrimSpace(string(b))
+}
+
+func read6(t *testing.T, k string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(sysctl6Root, k))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// linkLocals extracts the fe80:: addresses from `ip -6 addr show` output.
+func linkLocals(out string) []string {
+	var lls []string
+	for _, f := range strings.Fields(out) {
+		if strings.HasPrefix(f, "fe80:") {
+			lls = append(lls, f)
+		}
+	}
+	return lls
+}
+
+// parentLinkLocal waits for the kernel to give dummy0 its link-local address.
+func parentLinkLocal(t *testing.T, ns *nettest.NS) string {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if lls := linkLocals(ns.IP("-6", "addr", "show", "dev", "dummy0")); len(lls) > 0 {
+			return lls[0]
+		}
+		if time.Now().After(deadline) {
+			t.Skip("no IPv6 link-local on the parent (IPv6 disabled?)")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
