@@ -34,3 +34,9 @@ bench:
 
 clean:
 	rm -rf bin
+
+## demo: throw-away namespaces with two gokeepalived load balancers, a client and two web
+## servers; crashes the master and prints the failover timeline (root; see docs/demo.md).
+.PHONY: demo
+demo:
+	./scripts/demo.sh

@@ -132,8 +132,16 @@ func RunFailover(t testing.TB, l *Lab, master, backup Impl, c Case) (r Result) {
 		t.Errorf("%s: backup (%s) holds %s while the master runs", c.Name, backup, vip)
 	}
 	steady := Between(l.Cap.Packets(), steadyFrom, time.Time{})
+	// keepalived against itself is the reference: at 10 ms its backup
+	// sometimes times out once more after the start-up election (seen in
+	// the benchmark); that is recorded, not failed. With gokeepalived on
+	// either side an advert from the backup is a real fault.
+	steadyReport := t.Errorf
+	if master == Keepalived && backup == Keepalived {
+		steadyReport = t.Logf
+	}
 	if n := Count(steady, IsAdvertFrom(VRID, bMAC)); n != 0 {
-		t.Errorf("%s: backup (%s) sent %d adverts while the master (%s) was up: it does not accept the master's adverts", c.Name, backup, n, master)
+		steadyReport("%s: backup (%s) sent %d adverts while the master (%s) was up: it does not accept the master's adverts", c.Name, backup, n, master)
 	}
 	madv := Filter(steady, IsAdvertFrom(VRID, mMAC))
 	if len(madv) < 2 {
@@ -156,16 +164,16 @@ func RunFailover(t testing.TB, l *Lab, master, backup Impl, c Case) (r Result) {
 	if !ok {
 		t.Fatalf("%s: no advert from the new master (%s)", c.Name, backup)
 	}
-	ann, ok := l.Cap.WaitPkt(kill, wait, IsAnnounceFor(vip, bMAC))
-	if !ok {
+	ann, annOK := l.Cap.WaitPkt(kill, wait, IsAnnounceFor(vip, bMAC))
+	if !annOK {
 		t.Errorf("%s: new master (%s) sent no gratuitous ARP/NA for %s", c.Name, backup, vip)
 	}
 	checkAdvert(t, c, l, first, BackupPrio, 1)
 	r.KillToVIP, r.KillToAdvert = ev.At.Sub(kill), first.At.Sub(kill)
-	if ok {
+	if annOK {
 		r.KillToAnnounce = ann.At.Sub(kill)
-		if c.Family == 6 && !ann.Override {
-			t.Errorf("%s: NA for %s without the Override flag", c.Name, vip)
+		if c.Family == 6 && (!ann.Override || ann.Router || ann.Src != vip) {
+			t.Errorf("%s: NA for %s from %s override %v router %v; want from the VIP, Override only (forwarding is off)", c.Name, vip, ann.Src, ann.Override, ann.Router)
 		}
 		if c.Family == 4 && (ann.ARPOp != 1 || ann.ARPTHA.String() != "ff:ff:ff:ff:ff:ff") {
 			t.Errorf("%s: GARP op %d tha %s, keepalived sends a request with tha ff:ff:ff:ff:ff:ff", c.Name, ann.ARPOp, ann.ARPTHA)
@@ -192,17 +200,20 @@ func RunFailover(t testing.TB, l *Lab, master, backup Impl, c Case) (r Result) {
 		t.Errorf("%s (%s→%s): takeover gap %v, RFC says %v (tolerance -%v/+%v)", c.Name, master, backup, r.Gap, r.Want, GapEarly, GapLate)
 	}
 	// The new master keeps advertising at its interval.
-	time.Sleep(3 * c.Adv)
+	time.Sleep(max(3*c.Adv, 500*time.Millisecond))
+	// keepalived's default garp_master_repeat is 5 frames at once (§6.7).
+	if annOK {
+		burst := Count(Between(l.Cap.Packets(), ann.At, ann.At.Add(500*time.Millisecond)), IsAnnounceFor(vip, bMAC))
+		if burst != 5 {
+			reportFor(t, backup)("%s: new master (%s) sent %d GARP/NA in its first burst, keepalived sends 5", c.Name, backup, burst)
+		}
+	}
 	after := Filter(Between(l.Cap.Packets(), first.At, time.Time{}), IsAdvertFrom(VRID, bMAC))
 	if g := MaxGap(after); len(after) < 3 || g > c.Adv+GapLate {
 		// keepalived is the reference, not under test: its own lapses
 		// (seen: a 75 ms gap at advert_int 0.05 right after taking over)
 		// are recorded, not failed.
-		report := t.Errorf
-		if backup == Keepalived {
-			report = t.Logf
-		}
-		report("%s: new master (%s) sent %d adverts, max gap %v for advert_int %v", c.Name, backup, len(after), g, c.Adv)
+		reportFor(t, backup)("%s: new master (%s) sent %d adverts, max gap %v for advert_int %v", c.Name, backup, len(after), g, c.Adv)
 	}
 	return r
 }
@@ -225,8 +236,8 @@ func checkAdvert(t testing.TB, c Case, l *Lab, p Pkt, prio uint8, i int) {
 	}
 	switch {
 	case c.Unicast && c.Family == 4:
-		if p.Dst != l.Routers[1-i].V4.Addr() {
-			errs = append(errs, fmt.Sprintf("unicast to %s", p.Dst))
+		if p.Dst != l.Routers[1-i].V4.Addr() || p.TTL != 255 {
+			errs = append(errs, fmt.Sprintf("unicast to %s ttl %d", p.Dst, p.TTL))
 		}
 	case c.Unicast:
 		if p.Dst != l.Routers[1-i].V6.Addr() {
@@ -255,4 +266,14 @@ func checkAdvert(t testing.TB, c Case, l *Lab, p Pkt, prio uint8, i int) {
 	if len(errs) > 0 {
 		t.Errorf("%s: advert from router %d: %s (%s)", c.Name, i, strings.Join(errs, ", "), p)
 	}
+}
+
+// reportFor fails the test for gokeepalived and only logs for keepalived:
+// keepalived is the reference, not under test, so its own lapses (seen: a
+// 75 ms advert gap at advert_int 0.05 right after taking over) are recorded.
+func reportFor(t testing.TB, im Impl) func(string, ...any) {
+	if im == Keepalived {
+		return t.Logf
+	}
+	return t.Errorf
 }
