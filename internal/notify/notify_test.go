@@ -324,7 +324,13 @@ func TestUnsafeNotifyScriptRefused(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root: only scripts run as root are refused")
 	}
-	dir := t.TempDir() // under /tmp: world-writable parents make it unsafe
+	dir := filepath.Join(t.TempDir(), "ww")
+	if err := os.Mkdir(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o777); err != nil { // world-writable: unsafe for root
+		t.Fatal(err)
+	}
 	log := filepath.Join(dir, "log")
 	bad := writeScript(t, dir, "bad.sh", fmt.Sprintf("echo ran >> %s", log))
 	cfg := load(t, `

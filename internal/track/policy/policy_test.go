@@ -67,7 +67,13 @@ func TestSecurityRefusesWritablePath(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root-owned files")
 	}
-	dir := t.TempDir() // /tmp is world-writable (sticky), which CheckSecure refuses
+	dir := filepath.Join(t.TempDir(), "ww")
+	if err := os.Mkdir(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o777); err != nil { // world-writable: unsafe for root
+		t.Fatal(err)
+	}
 	p := filepath.Join(dir, "s.sh")
 	if err := os.WriteFile(p, []byte("#!/bin/sh\n"), 0o755); err != nil {
 		t.Fatal(err)
