@@ -415,3 +415,15 @@ func TestKernelErrorsSurface(t *testing.T) {
 		t.Fatalf("resync after failure: %+v, %v", ch, err)
 	}
 }
+
+func TestSyncDaemon(t *testing.T) {
+	c := load(t, "global_defs {\n lvs_sync_daemon eth1 VI_1 id 5 port 8849 group 239.0.0.1\n}\n")
+	if c.Global.LVSSyncDaemon == nil {
+		t.Fatal("lvs_sync_daemon not parsed")
+	}
+	got := SyncDaemon(c.Global.LVSSyncDaemon, ipvs.DaemonBackup)
+	want := ipvs.Daemon{State: ipvs.DaemonBackup, Interface: "eth1", SyncID: 5, Port: 8849, TTL: 1, Group: netip.MustParseAddr("239.0.0.1")}
+	if got != want {
+		t.Fatalf("SyncDaemon = %+v, want %+v", got, want)
+	}
+}
