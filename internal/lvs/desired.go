@@ -135,16 +135,19 @@ func sorryDest(ss *config.SorryServer, s ipvs.Service, w int) ipvs.Destination {
 }
 
 // desiredDests computes the destinations of service s of v, keyed by identity, from the real
-// servers' state (keepalived ipwrapper.c):
-//   - quorum up: alive servers with their (dynamic) weight; dead ones absent, or weight 0 with
+// servers' state (keepalived ipwrapper.c perform_svr_state(), update_quorum_state()):
+//   - normally: alive servers with their (dynamic) weight; dead ones absent, or weight 0 with
 //     inhibit_on_failure; the sorry server absent, or weight 0 with sorry_server_inhibit;
-//   - quorum lost: the sorry server with weight 1 replaces all real servers; those with
-//     inhibit_on_failure stay with weight 0.
+//   - quorum lost with a sorry server: the sorry server (weight 1) replaces all real servers;
+//     those with inhibit_on_failure stay with weight 0. Without a sorry server, losing the quorum
+//     only runs quorum_down: the pool keeps following the checkers.
 func desiredDests(v *vsState, s ipvs.Service) map[ipvs.DestinationKey]ipvs.Destination {
 	out := make(map[ipvs.DestinationKey]ipvs.Destination, len(v.rs)+1)
+	ss := v.cfg.SorryServer
+	sorry := ss != nil && !v.quorumUp
 	for _, r := range v.rs {
 		switch {
-		case v.quorumUp && r.alive:
+		case r.alive && !sorry:
 			d := realDest(r.cfg, s, r.weight())
 			out[d.DestinationKey] = d
 		case r.cfg.Resolved.InhibitOnFailure:
@@ -152,15 +155,13 @@ func desiredDests(v *vsState, s ipvs.Service) map[ipvs.DestinationKey]ipvs.Desti
 			out[d.DestinationKey] = d
 		}
 	}
-	if ss := v.cfg.SorryServer; ss != nil {
-		switch {
-		case !v.quorumUp:
-			d := sorryDest(ss, s, 1)
-			out[d.DestinationKey] = d
-		case ss.Inhibit:
-			d := sorryDest(ss, s, 0)
-			out[d.DestinationKey] = d
-		}
+	switch {
+	case sorry:
+		d := sorryDest(ss, s, 1)
+		out[d.DestinationKey] = d
+	case ss != nil && ss.Inhibit:
+		d := sorryDest(ss, s, 0)
+		out[d.DestinationKey] = d
 	}
 	return out
 }

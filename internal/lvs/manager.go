@@ -121,6 +121,7 @@ func (m *Manager) build(cfg *config.Config, prev map[string]*vsState) ([]*vsStat
 			v.quorumUp = v.quorumAfter()
 		} else {
 			v.quorumUp = v.initialQuorum()
+			v.isNew = true
 		}
 		out = append(out, v)
 	}
@@ -145,9 +146,22 @@ func (m *Manager) Start() (Changes, error) {
 		}
 	}
 	m.started = true
+	m.initialNotifies()
 	c, err := m.reconcileAll(nil)
 	ch.add(c)
 	return ch, err
+}
+
+// initialNotifies announces the virtual servers that start with the quorum lost and a sorry server
+// to put in: keepalived's update_quorum_state(vs, init) runs quorum_down and writes "VS … DOWN"
+// for them ("Starting with quorum down"), and nothing for the others.
+func (m *Manager) initialNotifies() {
+	for _, v := range m.vs {
+		if v.isNew && !v.quorumUp && v.cfg.SorryServer != nil {
+			m.quorumNotify(v, false)
+		}
+		v.isNew = false
+	}
 }
 
 // Reload switches to cfg and reconciles: unchanged entries cost nothing, services and servers
@@ -169,6 +183,7 @@ func (m *Manager) Reload(cfg *config.Config) (Changes, error) {
 	if !m.started {
 		return Changes{}, nil
 	}
+	m.initialNotifies()
 	return m.reconcileAll(old)
 }
 
@@ -274,11 +289,9 @@ func (m *Manager) rsNotify(v *vsState, r *rsState, up bool) {
 	if s != nil && m.o.Runner != nil {
 		m.o.Runner.Run(reason, s)
 	}
-	port := r.cfg.Port
-	if port == 0 && len(v.services) > 0 {
-		port = v.services[0].Port
-	}
-	if err := writeLine(m.o.FIFO, fifoRS(v.cfg, r.cfg.Addr, port, up)); err != nil {
+	// format_rs() prints the configured address and port (config has already applied the
+	// service's port where keepalived does).
+	if err := writeLine(m.o.FIFO, fifoRS(v.cfg, r.cfg.Addr, r.cfg.Port, up)); err != nil {
 		m.log.Warn("notify fifo", "instance", v.name, "reason", err.Error())
 	}
 }
@@ -299,30 +312,33 @@ func (m *Manager) quorumNotify(v *vsState, up bool) {
 	}
 }
 
-// Stop ends the manager. With omega, quorum_down and the alive servers' notify_down run (with
-// their FIFO lines). Unless keep (keepalived -I, --dont-release-ipvs), lvs_flush_on_stop flushes
-// the whole table, and otherwise the configured services are removed.
+// Stop ends the manager as keepalived's clear_services() does. Unless keep (keepalived -I,
+// --dont-release-ipvs, which leaves IPVS and runs no scripts): lvs_flush_on_stop flushes the whole
+// table, otherwise the configured services are removed. With omega, the alive servers'
+// notify_down (not after a flush) and every virtual server's quorum_down run, with their FIFO lines.
 func (m *Manager) Stop(keep bool) (Changes, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, v := range m.vs {
-		if !v.cfg.Omega {
-			continue
-		}
-		for _, r := range v.rs {
-			if r.alive {
-				m.rsNotify(v, r, false)
-			}
-		}
-		if v.quorumUp {
-			m.quorumNotify(v, false)
-		}
-	}
 	var ch Changes
 	if keep || !m.started {
 		return ch, nil
 	}
 	m.started = false
+	flush := m.cfg.Global.LVSFlushOnStop != config.LVSFlushOnStopOff
+	for _, v := range m.vs {
+		if !v.cfg.Omega {
+			continue
+		}
+		if !flush {
+			for _, r := range v.rs {
+				if r.alive {
+					m.rsNotify(v, r, false)
+				}
+			}
+		}
+		// update_vs_notifies(vs, stopping) announces DOWN even when it already was.
+		m.quorumNotify(v, false)
+	}
 	if m.cfg.Global.LVSFlushOnStop == config.LVSFlushOnStopAll {
 		if err := m.o.Client.Flush(); err != nil {
 			return ch, fmt.Errorf("lvs: lvs_flush_on_stop: %w", err)

@@ -427,3 +427,84 @@ func TestSyncDaemon(t *testing.T) {
 		t.Fatalf("SyncDaemon = %+v, want %+v", got, want)
 	}
 }
+
+// TestQuorumWithoutSorryServer: losing the quorum without a sorry server only runs quorum_down;
+// the alive servers stay in the pool (perform_svr_state() changes the pool unless a sorry server
+// is in).
+func TestQuorumWithoutSorryServer(t *testing.T) {
+	h := newHarness(t, `
+virtual_server 198.51.100.5 80 {
+  protocol TCP
+  quorum 3
+  quorum_down "/bin/qd"
+  real_server 203.0.113.1 80 { TCP_CHECK { } }
+  real_server 203.0.113.2 80 { TCP_CHECK { } }
+}`)
+	h.start()
+	vs := "[198.51.100.5]:tcp:80"
+	// 2 < quorum 3 from the start, but with no sorry server nothing is announced.
+	if got := h.run.take(); len(got) != 0 || h.fifoLines() != "" {
+		t.Errorf("start announced %q", got)
+	}
+	h.want(`
+		TCP 198.51.100.5:80 wlc
+		  -> 203.0.113.1:80 Masq 1
+		  -> 203.0.113.2:80 Masq 1`)
+	h.health(vs, "203.0.113.2", 80, false)
+	h.want(`
+		TCP 198.51.100.5:80 wlc
+		  -> 203.0.113.1:80 Masq 1`)
+}
+
+// alphaSorry starts with its only server down (alpha) and has a sorry server.
+const alphaSorry = `
+virtual_server 198.51.100.6 80 {
+  protocol TCP
+  alpha
+  omega
+  quorum_up "/bin/qu"
+  quorum_down "/bin/qd"
+  sorry_server 203.0.113.99 80
+  real_server 203.0.113.1 80 { TCP_CHECK { } }
+}`
+
+// TestStartWithQuorumDown: a virtual server that starts without quorum and has a sorry server
+// runs quorum_down and writes "VS … DOWN" at start ("Starting with quorum down").
+func TestStartWithQuorumDown(t *testing.T) {
+	h := newHarness(t, alphaSorry)
+	h.start()
+	vs := "[198.51.100.6]:tcp:80"
+	if got := h.run.take(); !slices.Equal(got, []string{"quorum_down /bin/qd"}) {
+		t.Errorf("start ran %q", got)
+	}
+	if got, want := h.fifoLines(), "VS "+vs+" DOWN\n"; got != want {
+		t.Errorf("start fifo %q, want %q", got, want)
+	}
+	// The same configuration reloaded is not new: no second announcement.
+	if _, err := h.m.Reload(load(t, alphaSorry)); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.run.take(); len(got) != 0 {
+		t.Errorf("reload ran %q", got)
+	}
+	// omega at shutdown: quorum_down again although the quorum is already down; no server is alive.
+	if _, err := h.m.Stop(false); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.run.take(); !slices.Equal(got, []string{"quorum_down /bin/qd"}) {
+		t.Errorf("stop ran %q", got)
+	}
+	// -I: no scripts at all.
+	h2 := newHarness(t, strings.Replace(web, "quorum 2", "quorum 2\n  omega", 1))
+	h2.start()
+	if _, err := h2.m.Stop(true); err != nil {
+		t.Fatal(err)
+	}
+	if got := h2.run.take(); len(got) != 0 {
+		t.Errorf("stop -I ran %q", got)
+	}
+	h2.want(`
+		TCP 198.51.100.1:80 wrr
+		  -> 203.0.113.1:80 Route 1
+		  -> 203.0.113.2:80 Route 2`)
+}

@@ -32,6 +32,8 @@ type vsState struct {
 	addrs    []netip.Addr
 	rs       []*rsState
 	quorumUp bool
+	// isNew marks a virtual server not yet announced (initialNotifies).
+	isNew bool
 }
 
 // weightSum is the sum of the alive servers' weights (ipwrapper.c weigh_live_realservers()).
@@ -57,8 +59,8 @@ func (v *vsState) quorumAfter() bool {
 	return sum != 0 && sum >= q+h
 }
 
-// initialQuorum is the quorum state at start: up when the live weight reaches the quorum.
+// initialQuorum is the quorum state of a new virtual server: up when the live weight reaches
+// quorum+hysteresis (ipwrapper.c set_quorum_states()).
 func (v *vsState) initialQuorum() bool {
-	sum := v.weightSum()
-	return sum != 0 && sum >= v.cfg.Quorum
+	return v.weightSum() >= v.cfg.Quorum+v.cfg.Hysteresis
 }
