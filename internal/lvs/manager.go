@@ -21,6 +21,12 @@ type Options struct {
 	Runner Runner
 	// FIFO receives the lvs_notify_fifo lines; nil writes none.
 	FIFO io.Writer
+	// TrailingNUL ends every FIFO line with "\n\0" as keepalived does (ipwrapper.c writes the
+	// string's terminating NUL); off by default, see docs/lvs.md.
+	TrailingNUL bool
+	// NoRSNotify leaves the real servers' notify_up/notify_down and "RS …" FIFO lines to the
+	// caller (internal/check's Notifier does them); quorum scripts and "VS …" lines stay here.
+	NoRSNotify bool
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }
@@ -282,6 +288,9 @@ func (m *Manager) SetHealth(k RSKey, h Health) (Changes, error) {
 
 // rsNotify runs notify_up/notify_down and writes the FIFO line of a real server change.
 func (m *Manager) rsNotify(v *vsState, r *rsState, up bool) {
+	if m.o.NoRSNotify {
+		return
+	}
 	s, reason := r.cfg.NotifyDown, "notify_down"
 	if up {
 		s, reason = r.cfg.NotifyUp, "notify_up"
@@ -291,7 +300,7 @@ func (m *Manager) rsNotify(v *vsState, r *rsState, up bool) {
 	}
 	// format_rs() prints the configured address and port (config has already applied the
 	// service's port where keepalived does).
-	if err := writeLine(m.o.FIFO, fifoRS(v.cfg, r.cfg.Addr, r.cfg.Port, up)); err != nil {
+	if err := m.writeLine(fifoRS(v.cfg, r.cfg.Addr, r.cfg.Port, up)); err != nil {
 		m.log.Warn("notify fifo", "instance", v.name, "reason", err.Error())
 	}
 }
@@ -307,7 +316,7 @@ func (m *Manager) quorumNotify(v *vsState, up bool) {
 	if s != nil && m.o.Runner != nil {
 		m.o.Runner.Run(reason, s)
 	}
-	if err := writeLine(m.o.FIFO, fifoVS(v.cfg, up)); err != nil {
+	if err := m.writeLine(fifoVS(v.cfg, up)); err != nil {
 		m.log.Warn("notify fifo", "instance", v.name, "reason", err.Error())
 	}
 }
@@ -365,4 +374,12 @@ func (m *Manager) Stop(keep bool) (Changes, error) {
 		}
 	}
 	return ch, errors.Join(errs...)
+}
+
+// writeLine writes one FIFO line, with keepalived's trailing NUL when asked.
+func (m *Manager) writeLine(line string) error {
+	if m.o.TrailingNUL {
+		line += "\x00"
+	}
+	return writeLine(m.o.FIFO, line)
 }

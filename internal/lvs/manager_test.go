@@ -508,3 +508,27 @@ func TestStartWithQuorumDown(t *testing.T) {
 		  -> 203.0.113.1:80 Route 1
 		  -> 203.0.113.2:80 Route 2`)
 }
+
+func TestFIFOOptions(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		o    func(*Options)
+		want string
+	}{
+		{"default", func(*Options) {}, "RS [203.0.113.2]:tcp:80 " + webVS + " DOWN\nVS " + webVS + " DOWN\n"},
+		{"TrailingNUL", func(o *Options) { o.TrailingNUL = true }, "RS [203.0.113.2]:tcp:80 " + webVS + " DOWN\n\x00VS " + webVS + " DOWN\n\x00"},
+		{"NoRSNotify", func(o *Options) { o.NoRSNotify = true }, "VS " + webVS + " DOWN\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, web)
+			o := h.m.o
+			tc.o(&o)
+			h.m.o = o
+			h.start()
+			h.health(webVS, "203.0.113.2", 80, false)
+			if got := h.fifoLines(); got != tc.want {
+				t.Errorf("fifo %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

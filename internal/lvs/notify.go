@@ -36,7 +36,8 @@ func rsName(vs *config.VirtualServer, a netip.Addr, port uint16) string {
 }
 
 // fifoVS is the lvs_notify_fifo line of a quorum change (check/ipwrapper.c notify_fifo_vs()).
-// keepalived also writes the string's terminating NUL after the newline; we do not (docs/lvs.md).
+// keepalived also writes the string's terminating NUL after the newline; Options.TrailingNUL
+// restores it (docs/lvs.md).
 func fifoVS(vs *config.VirtualServer, up bool) string {
 	return fmt.Sprintf("VS %s %s\n", vs.Name(), upDown(up))
 }
