@@ -20,8 +20,16 @@ type Options struct {
 	// KeepAddressesOnStop leaves the addresses in place at shutdown (keepalived -V).
 	KeepAddressesOnStop bool
 	// OnTransition is called on the loop for every instance and sync-group state change. It
-	// must not block: it runs on the VRRP timing path.
+	// must not block: it runs on the VRRP timing path. So must the hooks below.
 	OnTransition func(Transition)
+	// OnPriorityChange is called when an instance's effective priority changes
+	// (notify_priority_changes, FIFO MASTER_PRIORITY / BACKUP_PRIORITY).
+	OnPriorityChange func(instance string, priority int, master bool)
+	// OnMasterRxLowerPri is called when a master receives a lower-priority advert
+	// (notify_master_rx_lower_pri, FIFO MASTER_RX_LOWER_PRI).
+	OnMasterRxLowerPri func(instance string, priority int)
+	// OnDeleted is called when a reload removes an instance (notify_deleted, FIFO DELETED).
+	OnDeleted func(instance string, priority int)
 }
 
 // Transition is one state change of an instance or a sync group.
@@ -120,11 +128,17 @@ func (e *Engine) Run(ctx context.Context) error {
 		e.log.Warn("link monitoring unavailable; interface state changes will not be seen", "err", err)
 	}
 
+	// Verdicts that trackers reported before Run, and the interfaces' state, are applied while
+	// the instances are still in INIT, so one whose tracker already failed goes straight to FAULT:
+	// keepalived holds an instance in INIT until its scripts have returned once.
+	e.drainPending()
+	for _, in := range e.instances {
+		e.evaluateFaults(in, true)
+	}
 	now := time.Now()
 	for _, u := range e.units {
-		for i, in := range u.members {
+		for i := range u.members {
 			e.dispatchAt(u, i, fsm.Start{}, now)
-			e.evaluateFaults(in, true)
 		}
 	}
 
@@ -230,6 +244,18 @@ func (e *Engine) closeConns() {
 	}
 }
 
+// drainPending runs what is already queued for the loop, without waiting for more.
+func (e *Engine) drainPending() {
+	for {
+		select {
+		case f := <-e.events:
+			f()
+		default:
+			return
+		}
+	}
+}
+
 // post runs f on the loop. It drops f once the loop has ended.
 func (e *Engine) post(f func()) {
 	select {
@@ -319,9 +345,17 @@ func (e *Engine) execute(u *unit, a fsm.Action, now time.Time) {
 	case fsm.ActStateChanged:
 		e.transition(in, a, now)
 	case fsm.ActNotifyRxLowerPriority:
-		e.log.Info(fmt.Sprintf("(%s) Received advert from %s with lower priority, ours %d, forcing new election", name, a.Peer, in.unit.machineOf(in.member).Priority()), "instance", name, "from", a.Peer)
+		prio := in.unit.machineOf(in.member).Priority()
+		e.log.Info(fmt.Sprintf("(%s) Received advert from %s with lower priority, ours %d, forcing new election", name, a.Peer, prio), "instance", name, "from", a.Peer)
+		if e.opts.OnMasterRxLowerPri != nil {
+			e.opts.OnMasterRxLowerPri(name, int(prio))
+		}
 	case fsm.ActPriorityChanged:
 		e.log.Info(fmt.Sprintf("(%s) Changing effective priority to %d", name, a.Priority), "instance", name, "reason", a.Reason.String())
+		if e.opts.OnPriorityChange != nil {
+			m := in.unit.machineOf(in.member)
+			e.opts.OnPriorityChange(name, int(a.Priority), m.State() == fsm.StateMaster)
+		}
 	case fsm.ActAddrMismatch:
 		e.log.Debug(fmt.Sprintf("(%s) advertisement from %s lists other addresses than ours", name, a.Peer), "instance", name, "from", a.Peer)
 	case fsm.ActIgnoredAdvert:
@@ -343,6 +377,9 @@ func (e *Engine) transition(in *instance, a fsm.Action, now time.Time) {
 	prio := in.unit.machineOf(in.member).Priority()
 	e.log.Info(fmt.Sprintf("(%s) Entering %s STATE", name, a.To), "instance", name, "vrid", in.cfg.VRID,
 		"from", a.From.String(), "to", a.To.String(), "reason", a.Reason.String(), "priority", prio)
+	if in.deleting {
+		return // a reload removed the instance: OnDeleted reports it instead of STOP
+	}
 	if e.opts.OnTransition != nil {
 		e.opts.OnTransition(Transition{Name: name, From: a.From, To: a.To, Reason: a.Reason, Priority: prio, At: now})
 	}

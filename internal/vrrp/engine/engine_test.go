@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -235,5 +236,39 @@ func TestTrackerWeightDemotesMaster(t *testing.T) {
 		}
 		a.stop(t)
 		b.stop(t)
+	})
+}
+
+// TestTrackerFailedBeforeStart: a tracker that already failed when the engine starts puts the
+// instance straight from INIT into FAULT, with no BACKUP transition (and so no notify_backup),
+// as keepalived holds an instance in INIT until its scripts have returned once.
+func TestTrackerFailedBeforeStart(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lan := &fakeLAN{}
+		n := lan.node("a", "198.51.100.1")
+		var got []string
+		e, err := New(load(t, instanceConf(150, "")), n, Options{
+			Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+			OnTransition: func(tr Transition) { got = append(got, tr.From.String()+">"+tr.To.String()) },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.SetTracker("VI_1", "script chk", TrackerState{Fault: true})
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- e.Run(ctx) }()
+		time.Sleep(5 * time.Second)
+		synctest.Wait()
+		cancel()
+		<-done
+		if len(got) < 1 || got[0] != "INIT>FAULT" {
+			t.Errorf("transitions %v, want INIT>FAULT first", got)
+		}
+		for _, g := range got {
+			if strings.HasSuffix(g, ">BACKUP") {
+				t.Errorf("transitions %v include a BACKUP state", got)
+			}
+		}
 	})
 }

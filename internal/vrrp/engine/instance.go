@@ -38,6 +38,8 @@ type instance struct {
 	stopWorker context.CancelFunc
 	timers     map[fsm.Timer]*time.Timer
 	track      trackState
+	// deleting is set while a reload removes the instance.
+	deleting bool
 
 	// Counters, read by Snapshot from other goroutines.
 	stats Stats

@@ -112,8 +112,12 @@ func (e *Engine) reload(cfg *config.Config) error {
 
 	var units []*unit
 	var fresh []plan
+	changed := map[string]bool{}
 	for _, p := range plans(cfg) {
 		sig := signature(p.group, p.name, p.members)
+		if u := old[sig]; u != nil && !e.unchanged(u, p, cfg) {
+			changed[sig] = true
+		}
 		if u := old[sig]; u != nil && e.unchanged(u, p, cfg) {
 			for i, in := range u.members {
 				in.cfg = p.members[i] // same settings; only positions may differ
@@ -125,9 +129,14 @@ func (e *Engine) reload(cfg *config.Config) error {
 		fresh = append(fresh, p)
 	}
 
-	for _, u := range old {
-		e.log.Info(fmt.Sprintf("(%s) removed or changed by reload; stopping it", u.name), "instance", u.name)
-		e.stopUnit(u)
+	for sig, u := range old {
+		if changed[sig] {
+			e.log.Info(fmt.Sprintf("(%s) changed by reload; restarting it", u.name), "instance", u.name)
+			e.stopUnit(u, false)
+		} else {
+			e.log.Info(fmt.Sprintf("(%s) removed by reload; stopping it", u.name), "instance", u.name)
+			e.stopUnit(u, true)
+		}
 	}
 	e.cfg = cfg
 	var started []*unit
@@ -181,9 +190,19 @@ func (e *Engine) unchanged(u *unit, p plan, cfg *config.Config) bool {
 	return true
 }
 
-// stopUnit shuts u down as a stop would, off the loop for the slow parts.
-func (e *Engine) stopUnit(u *unit) {
+// stopUnit shuts u down as a stop would, off the loop for the slow parts. A deleted unit's
+// members are reported through OnDeleted rather than as a STOP transition, as keepalived sends
+// DELETED (notify_deleted) or FAULT for instances a reload removes.
+func (e *Engine) stopUnit(u *unit, deleted bool) {
 	now := time.Now()
+	for _, in := range u.members {
+		if deleted {
+			in.deleting = true
+			if e.opts.OnDeleted != nil {
+				e.opts.OnDeleted(in.cfg.Name, int(u.machineOf(in.member).Priority()))
+			}
+		}
+	}
 	for i := range u.members {
 		e.out = u.handle(i, fsm.Shutdown{}, now, e.out[:0])
 		for _, a := range e.out {

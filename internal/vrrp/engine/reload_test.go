@@ -59,7 +59,16 @@ func TestReloadKeepsUnchangedInstance(t *testing.T) {
 		lan := &fakeLAN{}
 		n := lan.node("a", "198.51.100.1")
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		e, err := New(load(t, twoInstances(150, true)), n, Options{Logger: log})
+		var deleted, stopped []string
+		e, err := New(load(t, twoInstances(150, true)), n, Options{
+			Logger:    log,
+			OnDeleted: func(name string, _ int) { deleted = append(deleted, name) },
+			OnTransition: func(tr Transition) {
+				if tr.To.String() == "STOP" {
+					stopped = append(stopped, tr.Name)
+				}
+			},
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,6 +110,12 @@ func TestReloadKeepsUnchangedInstance(t *testing.T) {
 		}
 		if n.isInstalled("VI_3") {
 			t.Error("removed VI_3 kept its addresses")
+		}
+		if !reflect.DeepEqual(deleted, []string{"VI_3"}) {
+			t.Errorf("OnDeleted for %v, want [VI_3]", deleted)
+		}
+		if !reflect.DeepEqual(stopped, []string{"VI_2"}) {
+			t.Errorf("STOP transitions for %v, want only the restarted VI_2", stopped)
 		}
 		st, err := e.Snapshot()
 		if err != nil {
