@@ -21,7 +21,7 @@ var vmChecks = []string{
 	"open", "info", "start", "initial table", "service and tunnel attributes", "lvs_timeouts",
 	"traffic and stats", "server down removed", "quorum lost, sorry server", "restart listeners",
 	"quorum regained", "reload one weight = one update", "reload table", "identical reload = no operation",
-	"stop", "stop table",
+	"sync daemon", "stop", "stop table",
 }
 
 // TestIPVSInVM boots a Debian kernel with IPVS under qemu and runs internal/lvs/vmtest in it: the

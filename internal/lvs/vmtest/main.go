@@ -421,6 +421,35 @@ func run(r *results) error {
 	}
 	r.check("identical reload = no operation", err)
 
+	// lvs_sync_daemon: a backup daemon on a veth (multicast-capable) interface, seen by ipvsadm.
+	r.check("sync daemon", func() error {
+		if _, err := sh("ip", "link", "add", "sync0", "type", "veth", "peer", "name", "sync1"); err != nil {
+			return err
+		}
+		if _, err := sh("ip", "link", "set", "sync0", "up"); err != nil {
+			return err
+		}
+		d := ipvs.Daemon{State: ipvs.DaemonBackup, Interface: "sync0", SyncID: 9}
+		if err := c.StartDaemon(d); err != nil {
+			return err
+		}
+		ds, err := c.Daemons()
+		if err != nil || len(ds) != 1 || ds[0].State != ipvs.DaemonBackup || ds[0].Interface != "sync0" || ds[0].SyncID != 9 {
+			return fmt.Errorf("daemons %+v, %v", ds, err)
+		}
+		out, err := sh("ipvsadm", "-L", "--daemon")
+		if err != nil || !strings.Contains(out, "backup sync daemon (mcast=sync0, syncid=9") {
+			return fmt.Errorf("ipvsadm --daemon %q, %v", out, err)
+		}
+		if err := c.StopDaemon(ipvs.DaemonBackup); err != nil {
+			return err
+		}
+		if ds, err := c.Daemons(); err != nil || len(ds) != 0 {
+			return fmt.Errorf("after stop: %+v, %v", ds, err)
+		}
+		return nil
+	}())
+
 	// Shutdown removes what we created and leaves the foreign service.
 	cancel()
 	_, err = m.Stop(false)
