@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -81,16 +82,22 @@ func requireImpl(t *testing.T, im Impl) {
 			t.Fatal(err)
 		}
 		cmd := ns.Command(t.Context(), goBinary, "-n", "-l", "-D", "-P", "-f", path, "-p", t.TempDir()+"/p.pid", "-r", t.TempDir()+"/v.pid")
-		done := make(chan []byte, 1)
-		go func() { out, _ := cmd.CombinedOutput(); done <- out }()
+		out := &syncBuffer{}
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("start gokeepalived: %v", err)
+		}
+		pid := cmd.Process.Pid
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
 		select {
-		case out := <-done:
-			if strings.Contains(string(out), "not wired yet") {
-				probeSkip = "gokeepalived cannot run VRRP yet: " + strings.TrimSpace(lastLine(string(out)))
+		case <-done:
+			if strings.Contains(out.String(), "not wired yet") {
+				probeSkip = "gokeepalived cannot run VRRP yet: " + strings.TrimSpace(lastLine(out.String()))
 			}
 		case <-time.After(1500 * time.Millisecond):
 			// Still running: the daemon works far enough to test.
-			_ = cmd.Process.Kill()
+			_ = syscall.Kill(pid, syscall.SIGKILL)
 			<-done
 		}
 	})

@@ -41,11 +41,17 @@ func RunTieBreak(t testing.TB, l *Lab, im0, im1 Impl) {
 	if !WaitVIP(l.Routers[0], vip, false, 2*time.Second) {
 		t.Errorf("tie-break: router 0 (%s, lower address) still holds %s after both masters met", im0, vip)
 	}
+	// From the moment the VIP was seen gone (it is removed on the
+	// transition), router 0 must be silent.
+	yielded := time.Now().Add(adv / 2)
 	time.Sleep(5 * adv)
 	if !HasAddr(l.Routers[1].NS, "eth0", vip) {
 		t.Errorf("tie-break: router 1 (%s, higher address) lost %s", im1, vip)
 	}
-	pkts := Between(l.Cap.Packets(), joined.Add(2*adv), time.Time{})
+	pkts := Between(l.Cap.Packets(), yielded, time.Time{})
+	if n := Count(Between(l.Cap.Packets(), joined, yielded), IsAdvertFrom(VRID, l.MAC(1))); n == 0 {
+		t.Errorf("tie-break: router 1 (%s) sent nothing between the join and router 0's yield", im1)
+	}
 	if n := Count(pkts, IsAdvertFrom(VRID, l.MAC(0))); n != 0 {
 		t.Errorf("tie-break: router 0 (%s) still sent %d adverts after yielding", im0, n)
 	}
