@@ -14,7 +14,6 @@ import (
 	"github.com/gokeepalived/gokeepalived/internal/cli"
 	"github.com/gokeepalived/gokeepalived/internal/config"
 	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
-	"github.com/gokeepalived/gokeepalived/internal/vrrp/engine"
 )
 
 // keepalived's daemon exit codes (lib/scheduler.h, reference §1c.3).
@@ -77,6 +76,8 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 		defer vf.remove()
 	}
 	reportLVS(cfg, opts, log)
+	// Health checkers (checkers.go): run beside VRRP, never stopping it; stopped when run returns.
+	defer startCheckers(cfg, opts, log, nil)()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -90,21 +91,15 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 	signal.Notify(sigs, watched...)
 	defer signal.Stop(sigs)
 
-	var eng *engine.Engine
-	engineDone := make(chan error, 1)
+	var vrrp *vrrpRuntime
+	vrrpDone := make(chan error, 1)
 	if runVRRP {
-		netw, closeNet, err := newNetwork(cfg, log)
+		vrrp, err = startVRRP(ctx, cfg, opts, log)
 		if err != nil {
 			log.Error("cannot start VRRP", "err", err)
 			return exitFatal
 		}
-		defer closeNet()
-		eng, err = engine.New(cfg, netw, engine.Options{Logger: log, KeepAddressesOnStop: opts.DontReleaseVRRP})
-		if err != nil {
-			log.Error("cannot start VRRP", "err", err)
-			return exitConfig
-		}
-		go func() { engineDone <- eng.Run(ctx) }()
+		go func() { vrrpDone <- vrrp.wait() }()
 	} else {
 		log.Info("no vrrp_instance configured (or -C given): VRRP is not running")
 	}
@@ -112,7 +107,7 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 
 	for {
 		select {
-		case err := <-engineDone:
+		case err := <-vrrpDone:
 			if err != nil {
 				log.Error("VRRP stopped", "err", err)
 				return exitFatal
@@ -124,16 +119,16 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 				log.Info("Stopping", "signal", s.String())
 				sdNotify("STOPPING=1")
 				cancel()
-				if eng == nil {
+				if vrrp == nil {
 					return exitOK
 				}
 			case syscall.SIGHUP:
 				sdNotify("RELOADING=1")
-				reload(opts, eng, log)
+				reload(ctx, opts, vrrp, log)
 				sdNotify("READY=1")
 			case syscall.SIGUSR1, syscall.SIGUSR2, sigJSON:
-				if eng != nil {
-					dumpState(eng, s, log)
+				if vrrp != nil {
+					dumpState(vrrp.eng, s, log)
 				}
 			}
 		}
@@ -164,17 +159,17 @@ func loadConfig(opts *cli.Options, log *slog.Logger) (*config.Config, int) {
 // reload re-reads the configuration; on success the engine keeps unchanged instances as they
 // are, stops removed ones and starts new ones. A configuration that cannot be loaded leaves the
 // running one untouched.
-func reload(opts *cli.Options, eng *engine.Engine, log *slog.Logger) {
+func reload(ctx context.Context, opts *cli.Options, vrrp *vrrpRuntime, log *slog.Logger) {
 	log.Info("Reloading configuration", "config", opts.ConfigFile)
 	cfg, _ := loadConfig(opts, log)
 	if cfg == nil {
 		log.Error("reload aborted: the new configuration cannot be used; keeping the running one")
 		return
 	}
-	if eng == nil {
+	if vrrp == nil {
 		return
 	}
-	if err := eng.Reload(cfg); err != nil {
+	if err := vrrp.reload(ctx, cfg); err != nil {
 		log.Error("reload failed", "err", err)
 	}
 }

@@ -46,16 +46,23 @@ func CheckSecure(path string, runAsRoot bool) (string, error) {
 	return real, nil
 }
 
-// insecure returns why fi is unsafe for a root script, or "".
+// insecure returns why fi is unsafe for a root script, or "". It is keepalived's rule
+// (lib/notify.c check_script_secure()): a path component is unsafe when it is not owned by root,
+// or when it is writable by a non-root group or by everyone — except a directory with the sticky
+// bit (such as /tmp), where nobody can replace another user's file.
 func insecure(fi os.FileInfo) string {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {
 		return ""
 	}
 	mode := fi.Mode().Perm()
-	switch {
-	case st.Uid != 0:
+	if st.Uid != 0 {
 		return "is owned by uid " + strconv.FormatUint(uint64(st.Uid), 10)
+	}
+	if fi.IsDir() && fi.Mode()&os.ModeSticky != 0 {
+		return ""
+	}
+	switch {
 	case st.Gid != 0 && mode&0o020 != 0:
 		return "is group-writable by gid " + strconv.FormatUint(uint64(st.Gid), 10)
 	case mode&0o002 != 0:

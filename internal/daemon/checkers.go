@@ -1,0 +1,328 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/check"
+	"github.com/gokeepalived/gokeepalived/internal/checkconf"
+	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/internal/config"
+	"github.com/gokeepalived/gokeepalived/internal/script"
+	"github.com/gokeepalived/gokeepalived/internal/track/policy"
+)
+
+// RSObserver is told about every checker event (real-server up/down, dynamic weight changes)
+// after the FIFO line is written and the notify script started. It is the hook for the IPVS
+// manager: events with RSChanged add or remove a real server, HasWeight events change its weight.
+// It is called from the checker event loop, one event at a time and in order per real server;
+// it must not block for long (checks wait when the event queue fills up).
+type RSObserver interface {
+	RealServerChanged(check.Event)
+}
+
+// notifyScriptGrace is how long a stop waits for running notify_up/notify_down scripts before
+// killing them.
+const notifyScriptGrace = 5 * time.Second
+
+// checkerRuntime is the running health-check side of the daemon: the scheduler, the event loop
+// that drives notifications, the notify FIFOs and the shared ICMP sockets.
+type checkerRuntime struct {
+	log      *slog.Logger
+	cancel   context.CancelFunc // stops the scheduler and the event loop
+	scripts  context.CancelFunc // kills notify scripts still running after the grace period
+	done     chan struct{}      // closed when the scheduler and the event loop have returned
+	notifier *check.Notifier
+	fifos    *fifoSet
+	pinger   *check.Pinger
+}
+
+// startCheckers starts the real-server health checkers of cfg when it has virtual servers and
+// -P/--vrrp was not given. It never fails the daemon: whatever goes wrong is logged and VRRP runs
+// on. It returns the function that stops the checkers and releases their resources, never nil.
+// obs may be nil.
+func startCheckers(cfg *config.Config, opts *cli.Options, log *slog.Logger, obs RSObserver) (stop func()) {
+	noop := func() {}
+	if len(cfg.VirtualServers) == 0 || opts.VRRPOnly {
+		return noop
+	}
+	rt, err := newCheckerRuntime(cfg, log, obs)
+	if err != nil {
+		log.Error("health checkers not started; VRRP runs normally", "err", err)
+		return noop
+	}
+	if rt == nil {
+		return noop
+	}
+	return rt.stop
+}
+
+// newCheckerRuntime builds and starts the runtime; nil without error when nothing is to be checked.
+func newCheckerRuntime(cfg *config.Config, log *slog.Logger, obs RSObserver) (*checkerRuntime, error) {
+	rt := &checkerRuntime{log: log, done: make(chan struct{})}
+	var deps check.Deps
+	if hasPing(cfg) {
+		p, err := check.OpenPinger()
+		if err != nil {
+			log.Warn("PING_CHECK disabled: cannot open ICMP sockets (needs root or CAP_NET_RAW); the other checkers run", "err", err)
+		} else {
+			rt.pinger, deps.Pinger = p, p
+		}
+	}
+	built, err := checkconf.Build(cfg, checkconf.Options{Deps: deps})
+	if err != nil {
+		rt.release()
+		return nil, err
+	}
+	for _, w := range built.Warnings {
+		log.Warn(w)
+	}
+	if len(built.Servers) == 0 {
+		log.Info("no health checker configured on any real server: nothing to check")
+		rt.release()
+		return nil, nil
+	}
+	sched, err := check.New(check.Config{Logger: log}, built.Servers)
+	if err != nil {
+		rt.release()
+		return nil, fmt.Errorf("checker scheduler: %w", err)
+	}
+	rt.fifos = openCheckerFIFOs(cfg, log)
+	scriptCtx, cancelScripts := context.WithCancel(context.Background())
+	rt.scripts = cancelScripts
+	rt.notifier = &check.Notifier{Scripts: built.Scripts, Logger: log}
+	if rt.fifos != nil {
+		rt.notifier.FIFO = rt.fifos
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	rt.cancel = cancel
+
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if err := sched.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("health checkers stopped", "err", err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		// Events is closed when Run returns, so this drains every transition before stopping.
+		for ev := range sched.Events() {
+			rt.handle(scriptCtx, ev, obs)
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(rt.done)
+	}()
+	log.Info("Starting healthcheckers", "virtual_servers", len(cfg.VirtualServers), "real_servers", len(built.Servers))
+	return rt, nil
+}
+
+// handle processes one checker event: keepalived's log line for a real-server transition, the
+// LVS FIFO line and notify script (check.Notifier), then the observer.
+func (rt *checkerRuntime) handle(ctx context.Context, ev check.Event, obs RSObserver) {
+	if ev.RSChanged {
+		// ipwrapper.c update_svr_checker_state() wording, which operators grep for. Without an
+		// IPVS manager nothing is programmed; the line still says what keepalived would do.
+		msg := fmt.Sprintf("Removing service %s from VS %s", ev.RealServer, ev.VirtualServer)
+		to := "DOWN"
+		if ev.RSUp {
+			msg = fmt.Sprintf("Adding service %s to VS %s", ev.RealServer, ev.VirtualServer)
+			to = "UP"
+		}
+		rt.log.Info(msg, "instance", ev.VirtualServer, "from", ev.RealServer, "to", to, "reason", ev.Reason, "ipvs", obs != nil)
+	}
+	if err := rt.notifier.Handle(ctx, ev); err != nil {
+		rt.log.Warn("notify failed", "instance", ev.VirtualServer, "from", ev.RealServer, "err", err)
+	}
+	if obs != nil {
+		obs.RealServerChanged(ev)
+	}
+}
+
+// stop stops probing, drains the events, gives running notify scripts notifyScriptGrace to
+// finish, and closes the FIFOs and ICMP sockets.
+func (rt *checkerRuntime) stop() {
+	rt.cancel()
+	<-rt.done
+	waited := make(chan struct{})
+	go func() {
+		rt.notifier.Wait()
+		close(waited)
+	}()
+	select {
+	case <-waited:
+	case <-time.After(notifyScriptGrace):
+		rt.log.Warn("notify scripts still running at stop; killing them")
+		rt.scripts()
+		<-waited
+	}
+	rt.scripts()
+	rt.release()
+	rt.log.Info("Stopped healthcheckers")
+}
+
+// release closes the FIFOs and the ICMP sockets.
+func (rt *checkerRuntime) release() {
+	if rt.fifos != nil {
+		rt.fifos.close()
+	}
+	if rt.pinger != nil {
+		_ = rt.pinger.Close()
+	}
+}
+
+// hasPing reports whether any real server has a PING_CHECK, so the raw sockets are only opened
+// when needed.
+func hasPing(cfg *config.Config) bool {
+	for _, vs := range cfg.VirtualServers {
+		for _, rs := range vs.RealServers {
+			for _, c := range rs.Checkers {
+				if c.Type == config.CheckPing {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// fifoSet writes each line to every open notify FIFO (lvs_notify_fifo and the global
+// notify_fifo, which both receive the RS lines in keepalived) with non-blocking write(2) on the
+// raw descriptors: a FIFO whose reader is slow or gone drops the line rather than stalling the
+// checkers, as keepalived's non-blocking writes do. (An *os.File would park the goroutine in
+// the poller on EAGAIN instead.)
+type fifoSet struct {
+	mu    sync.Mutex
+	fds   []int
+	paths []string
+	// stopScript ends the lvs_notify_fifo_script reader; done is closed when it has exited.
+	stopScript context.CancelFunc
+	done       chan struct{}
+}
+
+// Write implements io.Writer for check.Notifier. It tries every FIFO and returns the first error.
+func (f *fifoSet) Write(b []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var first error
+	for i, fd := range f.fds {
+		for {
+			_, err := syscall.Write(fd, b)
+			if err == syscall.EINTR {
+				continue
+			}
+			if err != nil && first == nil {
+				first = fmt.Errorf("%s: %w (line dropped)", f.paths[i], err)
+			}
+			break
+		}
+	}
+	return len(b), first
+}
+
+// close stops the reader script and closes the descriptors.
+func (f *fifoSet) close() {
+	if f.stopScript != nil {
+		f.stopScript()
+		<-f.done
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, fd := range f.fds {
+		_ = syscall.Close(fd)
+	}
+	f.fds = nil
+}
+
+// openCheckerFIFOs opens lvs_notify_fifo and notify_fifo (once when they are the same path) and
+// starts lvs_notify_fifo_script. notify_fifo_script is left to the VRRP notifier, which owns that
+// FIFO's reader. A FIFO that cannot be opened is logged and skipped. nil when none is configured.
+func openCheckerFIFOs(cfg *config.Config, log *slog.Logger) *fifoSet {
+	g := &cfg.Global
+	f := &fifoSet{}
+	seen := map[string]bool{}
+	for i, fc := range []config.FIFO{g.LVSNotifyFIFO, g.NotifyFIFO} {
+		if fc.Path == "" || seen[fc.Path] {
+			continue
+		}
+		seen[fc.Path] = true
+		fd, err := openFIFO(fc)
+		if err != nil {
+			log.Error("cannot open notify FIFO; its lines are not written", "err", err)
+			continue
+		}
+		f.fds, f.paths = append(f.fds, fd), append(f.paths, fc.Path)
+		if i == 0 && !fc.Script.IsZero() {
+			f.startScript(fc, policy.FromGlobal(g), log)
+		}
+	}
+	if len(f.fds) == 0 {
+		return nil
+	}
+	return f
+}
+
+// openFIFO creates the FIFO (mode 0644) when missing, chowns it to the configured user, and
+// opens it O_RDWR|O_NONBLOCK like keepalived's fifo_open().
+func openFIFO(fc config.FIFO) (int, error) {
+	fi, err := os.Lstat(fc.Path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := syscall.Mkfifo(fc.Path, 0o644); err != nil {
+			return -1, fmt.Errorf("notify fifo %s: mkfifo: %w", fc.Path, err)
+		}
+		if err := os.Chmod(fc.Path, 0o644); err != nil { // mkfifo obeys the umask
+			return -1, fmt.Errorf("notify fifo %s: %w", fc.Path, err)
+		}
+	case err != nil:
+		return -1, fmt.Errorf("notify fifo %s: %w", fc.Path, err)
+	case fi.Mode()&os.ModeNamedPipe == 0:
+		return -1, fmt.Errorf("notify fifo %s exists and is not a FIFO", fc.Path)
+	}
+	if fc.User != "" {
+		cred, err := script.LookupCredential(fc.User, fc.Group)
+		if err != nil {
+			return -1, fmt.Errorf("notify fifo %s: %w", fc.Path, err)
+		}
+		if err := os.Chown(fc.Path, int(cred.UID), int(cred.GID)); err != nil {
+			return -1, fmt.Errorf("notify fifo %s: %w", fc.Path, err)
+		}
+	}
+	fd, err := syscall.Open(fc.Path, syscall.O_RDWR|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, fmt.Errorf("notify fifo %s: open: %w", fc.Path, err)
+	}
+	return fd, nil
+}
+
+// startScript runs the FIFO's reader script with the FIFO path as its last argument, as
+// keepalived does, until close.
+func (f *fifoSet) startScript(fc config.FIFO, pol policy.Policy, log *slog.Logger) {
+	cmd, err := pol.Prepare(fc.Script)
+	if err != nil {
+		log.Warn(fmt.Sprintf("Disabling notify script %s due to insecure", fc.Script.Command), "err", err)
+		return
+	}
+	cmd.Argv = append(cmd.Argv, fc.Path)
+	ctx, cancel := context.WithCancel(context.Background())
+	f.stopScript, f.done = cancel, make(chan struct{})
+	go func() {
+		defer close(f.done)
+		res, err := script.Run(ctx, cmd)
+		switch {
+		case err != nil:
+			log.Warn(fmt.Sprintf("lvs_notify_fifo_script %s: %v", fc.Script.Command, err))
+		case ctx.Err() == nil:
+			log.Info(fmt.Sprintf("lvs_notify_fifo_script %s %s", fc.Script.Command, res))
+		}
+	}()
+}

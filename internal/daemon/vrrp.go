@@ -1,0 +1,116 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/internal/config"
+	"github.com/gokeepalived/gokeepalived/internal/notify"
+	"github.com/gokeepalived/gokeepalived/internal/track"
+	"github.com/gokeepalived/gokeepalived/internal/vrrp/engine"
+)
+
+// firstVerdictWait bounds how long the start waits for trackers' first results, so that an
+// instance whose script already fails goes straight to FAULT (keepalived holds it in INIT).
+const firstVerdictWait = 5 * time.Second
+
+// notifyDrainWait bounds notify_stop and the other queued notifications at stop and reload;
+// keepalived gives notify_stop about a second.
+const notifyDrainWait = 2 * time.Second
+
+// vrrpRuntime is the running VRRP side: the engine with its network, trackers and notifier.
+type vrrpRuntime struct {
+	log      *slog.Logger
+	eng      *engine.Engine
+	closeNet func()
+	sw       *notify.Switch
+	tracks   *track.Set
+	done     chan error
+}
+
+// startVRRP builds and starts the VRRP engine for cfg; it runs until ctx ends.
+func startVRRP(ctx context.Context, cfg *config.Config, opts *cli.Options, log *slog.Logger) (*vrrpRuntime, error) {
+	netw, closeNet, err := newNetwork(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	r := &vrrpRuntime{log: log, closeNet: closeNet, sw: &notify.Switch{}, done: make(chan error, 1)}
+	n, err := notify.New(cfg, notify.Options{Logger: log})
+	if err != nil {
+		closeNet()
+		return nil, fmt.Errorf("notifications: %w", err)
+	}
+	r.sw.Set(n)
+	r.eng, err = engine.New(cfg, netw, engine.Options{
+		Logger: log, KeepAddressesOnStop: opts.DontReleaseVRRP,
+		OnTransition: r.sw.OnTransition, OnPriorityChange: r.sw.PriorityChanged,
+		OnMasterRxLowerPri: r.sw.MasterRxLowerPri, OnDeleted: r.sw.Deleted,
+	})
+	if err != nil {
+		r.closeNotify()
+		closeNet()
+		return nil, err
+	}
+	r.tracks, err = track.New(cfg, r.eng, track.Options{Logger: log})
+	if err != nil {
+		r.closeNotify()
+		closeNet()
+		return nil, fmt.Errorf("trackers: %w", err)
+	}
+	r.tracks.Start(ctx)
+	wctx, cancel := context.WithTimeout(ctx, firstVerdictWait)
+	if err := r.tracks.WaitReady(wctx); err != nil {
+		log.Warn("not every tracker reported before start; instances start without their verdict", "err", err)
+	}
+	cancel()
+	go func() { r.done <- r.eng.Run(ctx) }()
+	return r, nil
+}
+
+// reload switches the engine, the trackers and the notifier to cfg. The engine reloads first, so
+// that instances a reload removes are reported to the notifier that knows their scripts.
+func (r *vrrpRuntime) reload(ctx context.Context, cfg *config.Config) error {
+	if err := r.eng.Reload(cfg); err != nil {
+		return err
+	}
+	next, err := track.New(cfg, r.eng, track.Options{Logger: r.log})
+	if err != nil {
+		return fmt.Errorf("trackers: %w", err)
+	}
+	r.tracks.Replace(ctx, next)
+	n, err := notify.New(cfg, notify.Options{Logger: r.log})
+	if err != nil {
+		return fmt.Errorf("notifications: %w", err)
+	}
+	if old := r.sw.Set(n); old != nil {
+		go func() {
+			cctx, cancel := context.WithTimeout(context.Background(), notifyDrainWait)
+			defer cancel()
+			_ = old.Close(cctx)
+		}()
+	}
+	return nil
+}
+
+// wait returns once the engine has stopped (ctx ended), after the trackers are stopped and the
+// notifications, notify_stop included, have drained.
+func (r *vrrpRuntime) wait() error {
+	err := <-r.done
+	r.tracks.Stop()
+	r.closeNotify()
+	r.closeNet()
+	return err
+}
+
+func (r *vrrpRuntime) closeNotify() {
+	if n := r.sw.Set(nil); n != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), notifyDrainWait)
+		defer cancel()
+		if err := n.Close(ctx); err != nil {
+			r.log.Warn("notifications did not drain", "err", err)
+		}
+	}
+}
