@@ -185,6 +185,28 @@ func TestCheckSecure(t *testing.T) {
 	if _, err := CheckSecure(grp, true); !errors.Is(err, ErrInsecure) {
 		t.Fatalf("group-writable script accepted: %v", err)
 	}
+	// A root-owned sticky directory (like /tmp) is safe, as in keepalived; a world-writable file
+	// inside it is not.
+	sticky := filepath.Join(dir, "sticky")
+	if err := os.Mkdir(sticky, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.Chmod(sticky, 0o777|os.ModeSticky)
+	inSticky := filepath.Join(sticky, "ok.sh")
+	if err := os.WriteFile(inSticky, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := CheckSecure(inSticky, true); err != nil {
+		t.Fatalf("script in a root-owned sticky directory refused: %v", err)
+	}
+	openFile := filepath.Join(sticky, "open.sh")
+	if err := os.WriteFile(openFile, []byte("#!/bin/sh\n"), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.Chmod(openFile, 0o777)
+	if _, err := CheckSecure(openFile, true); !errors.Is(err, ErrInsecure) {
+		t.Fatalf("world-writable script in a sticky directory accepted: %v", err)
+	}
 	link := filepath.Join(dir, "link.sh")
 	if err := os.Symlink(bad, link); err != nil {
 		t.Fatal(err)
