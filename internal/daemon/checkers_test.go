@@ -1,0 +1,281 @@
+package daemon
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/check"
+	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/internal/config"
+	"github.com/gokeepalived/gokeepalived/internal/script"
+)
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func loadCfg(t *testing.T, src string) *config.Config {
+	t.Helper()
+	cfg, diags := config.LoadString("t.conf", src, config.LoadOptions{})
+	if cfg == nil {
+		t.Fatalf("config: %v", diags)
+	}
+	return cfg
+}
+
+const oneVS = `virtual_server 198.51.100.1 80 {
+  protocol TCP
+  real_server 198.51.100.10 80 {
+    TCP_CHECK { connect_timeout 1 }
+  }
+}
+`
+
+func TestStartCheckersSkipped(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		opts cli.Options
+	}{
+		{"no virtual server", "global_defs { router_id a }\n", cli.Options{}},
+		{"-P given", oneVS, cli.Options{VRRPOnly: true}},
+		{"no checker", "virtual_server 198.51.100.1 80 {\n protocol TCP\n real_server 198.51.100.10 80 {\n weight 1\n }\n}\n", cli.Options{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs syncBuffer
+			stop := startCheckers(loadCfg(t, tt.src), &tt.opts, slog.New(slog.NewTextHandler(&logs, nil)), nil)
+			stop()
+			if strings.Contains(logs.String(), "Starting healthcheckers") {
+				t.Errorf("checkers started:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+// observer records the events it is given.
+type observer struct {
+	mu  sync.Mutex
+	evs []check.Event
+}
+
+func (o *observer) RealServerChanged(ev check.Event) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.evs = append(o.evs, ev)
+}
+
+func TestHandleWritesFIFOAndRunsScripts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lvs.fifo")
+	cfg := loadCfg(t, "global_defs { lvs_notify_fifo "+path+" }\n")
+	var logs syncBuffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	fifos := openCheckerFIFOs(cfg, log)
+	if fifos == nil {
+		t.Fatalf("FIFO not opened:\n%s", logs.String())
+	}
+	t.Cleanup(fifos.close)
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode()&os.ModeNamedPipe == 0 || fi.Mode().Perm() != 0o644 {
+		t.Fatalf("fifo %v %v", fi, err)
+	}
+	// A second descriptor reads what the daemon writes (O_RDWR so open does not wait for a writer).
+	rd, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rd.Close() })
+
+	var ran []string
+	var mu sync.Mutex
+	rt := &checkerRuntime{log: log, fifos: fifos, notifier: &check.Notifier{
+		FIFO:    fifos,
+		Scripts: map[string]check.NotifyScripts{check.ScriptKey("[198.51.100.1]:tcp:80", "[198.51.100.10]:tcp:80"): {Up: []string{"up"}, Down: []string{"down"}}},
+		Run: func(_ context.Context, c script.Command) (script.Result, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			ran = append(ran, c.Argv[0])
+			return script.Result{}, nil
+		},
+		Logger: log,
+	}}
+	obs := &observer{}
+	ev := check.Event{VirtualServer: "[198.51.100.1]:tcp:80", RealServer: "[198.51.100.10]:tcp:80", Kind: check.KindTCP,
+		RSChanged: true, RSUp: false, Reason: "connection refused"}
+	rt.handle(context.Background(), ev, obs)
+	ev.RSUp, ev.Reason = true, ""
+	rt.handle(context.Background(), ev, obs)
+	rt.handle(context.Background(), check.Event{VirtualServer: ev.VirtualServer, RealServer: ev.RealServer, HasWeight: true, Weight: 3, Up: true, RSUp: true}, obs)
+	rt.notifier.Wait()
+
+	br := bufio.NewReader(rd)
+	for _, want := range []string{
+		"RS [198.51.100.10]:tcp:80 [198.51.100.1]:tcp:80 DOWN\n",
+		"RS [198.51.100.10]:tcp:80 [198.51.100.1]:tcp:80 UP\n",
+	} {
+		line, err := br.ReadString('\n')
+		if err != nil || line != want {
+			t.Errorf("fifo line %q (%v), want %q", line, err, want)
+		}
+	}
+	if strings.Join(ran, ",") != "down,up" {
+		t.Errorf("scripts ran %v, want down,up", ran)
+	}
+	if len(obs.evs) != 3 || !obs.evs[2].HasWeight {
+		t.Errorf("observer got %+v, want all 3 events", obs.evs)
+	}
+	for _, want := range []string{
+		`msg="Removing service [198.51.100.10]:tcp:80 from VS [198.51.100.1]:tcp:80"`,
+		`msg="Adding service [198.51.100.10]:tcp:80 to VS [198.51.100.1]:tcp:80"`,
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %s:\n%s", want, logs.String())
+		}
+	}
+}
+
+func TestFIFOSetDropsWhenFull(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "full.fifo")
+	fd, err := openFIFO(config.FIFO{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fifoSet{fds: []int{fd}, paths: []string{path}}
+	t.Cleanup(f.close)
+	line := []byte(strings.Repeat("x", 4095) + "\n")
+	// Nobody reads: the pipe buffer (64 KiB by default) fills and writes must fail, not block.
+	var werr error
+	for i := 0; i < 1000 && werr == nil; i++ {
+		_, werr = f.Write(line)
+	}
+	if !errors.Is(werr, syscall.EAGAIN) || !strings.Contains(werr.Error(), "line dropped") {
+		t.Fatalf("write to a full FIFO: %v, want EAGAIN", werr)
+	}
+}
+
+func TestOpenFIFORejectsRegularFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "plain")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openFIFO(config.FIFO{Path: path}); err == nil || !strings.Contains(err.Error(), "not a FIFO") {
+		t.Fatalf("openFIFO on a regular file: %v", err)
+	}
+}
+
+// TestCheckersLoopback runs the whole runtime against a TCP listener on loopback: closing the
+// listener brings the real server down (FIFO line), reopening it brings it up again.
+func TestCheckersLoopback(t *testing.T) {
+	ln := listenTCP(t, "127.0.0.1:0")
+	addr := ln.Addr().String()
+	_, port, _ := strings.Cut(addr, ":")
+	path := filepath.Join(t.TempDir(), "lvs.fifo")
+	cfg := loadCfg(t, "global_defs { lvs_notify_fifo "+path+" }\n"+`virtual_server 127.0.0.1 `+port+` {
+  protocol TCP
+  real_server 127.0.0.1 `+port+` {
+    TCP_CHECK { connect_timeout 1
+      delay_loop 1
+      warmup 0
+      retry 0 }
+  }
+}
+`)
+	var logs syncBuffer
+	obs := &observer{}
+	stop := startCheckers(cfg, &cli.Options{}, slog.New(slog.NewTextHandler(&logs, nil)), obs)
+	stopped := false
+	t.Cleanup(func() {
+		if !stopped {
+			stop()
+		}
+	})
+	rd, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rd.Close() })
+	lines := make(chan string, 4)
+	go func() {
+		br := bufio.NewReader(rd)
+		for {
+			l, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			lines <- l
+		}
+	}()
+	name := "[127.0.0.1]:tcp:" + port
+	ln.Close()
+	expectLine(t, lines, "RS "+name+" "+name+" DOWN\n")
+	listenTCP(t, addr) // closed by its own t.Cleanup
+	expectLine(t, lines, "RS "+name+" "+name+" UP\n")
+	stop()
+	stopped = true
+	if !strings.Contains(logs.String(), "Stopped healthcheckers") {
+		t.Errorf("no stop line:\n%s", logs.String())
+	}
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	if len(obs.evs) < 2 {
+		t.Errorf("observer saw %d events", len(obs.evs))
+	}
+}
+
+// expectLine waits (generously, this is not a timing assertion) for the next FIFO line.
+func expectLine(t *testing.T, lines <-chan string, want string) {
+	t.Helper()
+	select {
+	case got := <-lines:
+		if got != want {
+			t.Fatalf("fifo line %q, want %q", got, want)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("no fifo line %q", want)
+	}
+}
+
+// listenTCP listens on addr and accepts (and closes) connections until the listener closes.
+func listenTCP(t *testing.T, addr string) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return ln
+}
