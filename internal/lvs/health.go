@@ -24,7 +24,8 @@ type Health struct {
 	// Up is true when every checker of the real server passes.
 	Up bool
 	// Weight, when HasWeight is set, replaces the configured weight (MISC_CHECK misc_dynamic: exit
-	// status minus 2; FILE_CHECK).
+	// status minus 2; FILE_CHECK). Without HasWeight the weight stays as it is, so that a verdict
+	// from another checker of the same server does not undo a dynamic weight.
 	Weight    int
 	HasWeight bool
 }

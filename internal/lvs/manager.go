@@ -264,7 +264,31 @@ func (m *Manager) SetHealth(k RSKey, h Health) (Changes, error) {
 	if i < 0 {
 		return Changes{}, nil
 	}
-	r := v.rs[i]
+	return m.setHealth(v, v.rs[i], h)
+}
+
+// SetHealthByName is SetHealth for callers that name servers as keepalived prints them
+// (check.Event): vs as format_vs() ("[198.51.100.1]:tcp:80", "FWM 5", "[group]:0") and rs as
+// format_rs() ("[203.0.113.1]:tcp:80").
+func (m *Manager) SetHealthByName(vs, rs string, h Health) (Changes, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v := m.byName[vs]
+	if v == nil || m.suspended(v) {
+		return Changes{}, nil
+	}
+	i := slices.IndexFunc(v.rs, func(r *rsState) bool { return rsName(v.cfg, r.cfg.Addr, r.cfg.Port) == rs })
+	if i < 0 {
+		return Changes{}, nil
+	}
+	return m.setHealth(v, v.rs[i], h)
+}
+
+// setHealth applies a verdict with m.mu held.
+func (m *Manager) setHealth(v *vsState, r *rsState, h Health) (Changes, error) {
+	if !h.HasWeight {
+		h.HasWeight, h.Weight = r.hasDyn, r.dynWeight
+	}
 	changed := r.alive != h.Up || r.hasDyn != h.HasWeight || h.HasWeight && r.dynWeight != h.Weight
 	if !changed {
 		return Changes{}, nil

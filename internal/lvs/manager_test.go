@@ -532,3 +532,27 @@ func TestFIFOOptions(t *testing.T) {
 		})
 	}
 }
+
+// TestSetHealthByName drives the manager with keepalived's names, as check.Event carries them,
+// and checks that a verdict without a weight keeps a dynamic weight.
+func TestSetHealthByName(t *testing.T) {
+	h := newHarness(t, web)
+	h.start()
+	if ch, err := h.m.SetHealthByName(webVS, "[203.0.113.2]:tcp:80", Health{Up: true, Weight: 7, HasWeight: true}); err != nil || ch.DestsUpdated != 1 {
+		t.Fatalf("dynamic weight: %+v, %v", ch, err)
+	}
+	// Another checker of the same server reports up without a weight: nothing changes.
+	if ch, err := h.m.SetHealthByName(webVS, "[203.0.113.2]:tcp:80", Health{Up: true}); err != nil || ch.Total() != 0 {
+		t.Fatalf("plain verdict: %+v, %v", ch, err)
+	}
+	if ch, _ := h.m.SetHealthByName(webVS, "[203.0.113.1]:tcp:80", Health{Up: false}); ch.DestsRemoved != 1 {
+		t.Fatalf("rs1 down by name: %+v", ch)
+	}
+	// Unknown names are ignored.
+	if ch, err := h.m.SetHealthByName(webVS, "[203.0.113.9]:tcp:80", Health{}); err != nil || ch.Total() != 0 {
+		t.Fatalf("unknown rs: %+v, %v", ch, err)
+	}
+	h.want(`
+		TCP 198.51.100.1:80 wrr
+		  -> 203.0.113.2:80 Route 7`)
+}
