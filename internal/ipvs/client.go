@@ -14,13 +14,16 @@ type Client interface {
 	Info() (Info, error)
 	// Services lists every service in the table.
 	Services() ([]ServiceEntry, error)
+	// Service reads one service; ESRCH when absent.
+	Service(k ServiceKey) (ServiceEntry, error)
 	// CreateService adds s; EEXIST when its key is present.
 	CreateService(s Service) error
 	// UpdateService changes the settings of the service with s's key; ESRCH when absent.
 	UpdateService(s Service) error
 	// RemoveService deletes the service and its destinations; ESRCH when absent.
 	RemoveService(k ServiceKey) error
-	// Destinations lists the destinations of a service; ESRCH when it is absent.
+	// Destinations lists the destinations of a service. Like the kernel's dump, it returns an
+	// empty list, not an error, when the service is absent: use Service to tell.
 	Destinations(k ServiceKey) ([]DestinationEntry, error)
 	// CreateDestination adds d to a service; EEXIST when present.
 	CreateDestination(k ServiceKey, d Destination) error

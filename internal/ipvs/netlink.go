@@ -96,6 +96,31 @@ func (c *conn) Services() ([]ServiceEntry, error) {
 	return out, nil
 }
 
+// Service implements Client.
+func (c *conn) Service(k ServiceKey) (ServiceEntry, error) {
+	msgs, err := c.execute(cmdGetService, 0, func(ae *netlink.AttributeEncoder) {
+		ae.Nested(attrService, func(nae *netlink.AttributeEncoder) error {
+			encodeServiceKey(nae, k)
+			return nil
+		})
+	})
+	if err != nil {
+		return ServiceEntry{}, fmt.Errorf("ipvs: get service %s: %w", k, err)
+	}
+	if len(msgs) == 0 {
+		return ServiceEntry{}, fmt.Errorf("ipvs: get service %s: empty reply", k)
+	}
+	b, err := nested(msgs[0], attrService)
+	if err != nil {
+		return ServiceEntry{}, fmt.Errorf("ipvs: get service %s: %w", k, err)
+	}
+	e, err := decodeService(b)
+	if err != nil {
+		return ServiceEntry{}, fmt.Errorf("ipvs: get service %s: %w", k, err)
+	}
+	return e, nil
+}
+
 // serviceCmd runs a service command.
 func (c *conn) serviceCmd(cmd uint8, what string, k ServiceKey, enc func(*netlink.AttributeEncoder)) error {
 	_, err := c.execute(cmd, netlink.Acknowledge, func(ae *netlink.AttributeEncoder) {

@@ -115,3 +115,35 @@ func TestListAndErrors(t *testing.T) {
 		t.Errorf("UpdateService: %v, want ESRCH", err)
 	}
 }
+
+// TestGetService checks the single (non-dump) GET_SERVICE and its ESRCH.
+func TestGetService(t *testing.T) {
+	c := dialFake(t, func(greq genetlink.Message, nreq netlink.Message) ([]genetlink.Message, error) {
+		if greq.Header.Command != cmdGetService || nreq.Header.Flags&netlink.Dump != 0 {
+			t.Errorf("command %d flags %v", greq.Header.Command, nreq.Header.Flags)
+		}
+		b, err := nested(greq.Data, attrService)
+		if err != nil {
+			return nil, err
+		}
+		k, err := decodeService(b)
+		if err != nil {
+			return nil, err
+		}
+		if k.Port != services[0].Port {
+			return nil, genltest.Error(int(unix.ESRCH))
+		}
+		return []genetlink.Message{{Data: encode(t, func(ae *netlink.AttributeEncoder) {
+			ae.Nested(attrService, func(n *netlink.AttributeEncoder) error { encodeService(n, services[0]); return nil })
+		})}}, nil
+	})
+	got, err := c.Service(services[0].ServiceKey)
+	if err != nil || !got.Equal(services[0]) {
+		t.Fatalf("Service: %+v, %v", got.Service, err)
+	}
+	k := services[0].ServiceKey
+	k.Port++
+	if _, err := c.Service(k); !errors.Is(err, unix.ESRCH) {
+		t.Fatalf("missing service: %v, want ESRCH", err)
+	}
+}

@@ -556,3 +556,22 @@ func TestSetHealthByName(t *testing.T) {
 		TCP 198.51.100.1:80 wrr
 		  -> 203.0.113.2:80 Route 7`)
 }
+
+// TestServiceDeletedBehindOurBack: the next health change of that virtual server re-creates its
+// service and servers (the health path reads the service itself, as the kernel's destination
+// dump of a missing service is silently empty).
+func TestServiceDeletedBehindOurBack(t *testing.T) {
+	h := newHarness(t, web)
+	h.start()
+	ss, _ := h.mem.Services()
+	if err := h.mem.RemoveService(ss[0].ServiceKey); err != nil {
+		t.Fatal(err)
+	}
+	ch := h.health(webVS, "203.0.113.1", 80, false)
+	if ch.ServicesCreated != 1 || ch.DestsCreated != 1 {
+		t.Fatalf("changes %+v", ch)
+	}
+	h.want(`
+		TCP 198.51.100.1:80 wrr
+		  -> 203.0.113.2:80 Route 2`)
+}

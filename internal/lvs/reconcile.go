@@ -62,14 +62,14 @@ func (m *Manager) reconcileAll(old []*vsState) (Changes, error) {
 	return ch, errors.Join(errs...)
 }
 
-// reconcileVS reconciles one virtual server without listing every service: a missing service
-// shows as ESRCH when its destinations are read.
+// reconcileVS reconciles one virtual server without listing every service: each of its services
+// is read on its own (a missing one is ESRCH and is created again).
 func (m *Manager) reconcileVS(v *vsState, old *vsState) (Changes, error) {
 	return m.reconcileServices(v, old, nil)
 }
 
 // reconcileServices reconciles the services of v. kernel, when not nil, is the kernel's service
-// table; otherwise each service's presence is probed through its destinations.
+// table; otherwise each service is read with Client.Service.
 func (m *Manager) reconcileServices(v, old *vsState, kernel map[ipvs.ServiceKey]ipvs.Service) (Changes, error) {
 	var ch Changes
 	var errs []error
@@ -89,25 +89,18 @@ func (m *Manager) reconcileService(v, old *vsState, s ipvs.Service, kernel map[i
 	var ch Changes
 	c := m.o.Client
 	want := desiredDests(v, s)
-	present := true
+	var (
+		have    ipvs.Service
+		present bool
+	)
 	if kernel != nil {
-		have, ok := kernel[s.ServiceKey]
-		present = ok
-		if ok && !have.Equal(s) {
-			if err := c.UpdateService(s); err != nil {
-				return ch, err
-			}
-			ch.ServicesUpdated++
-		}
-	}
-	var have []ipvs.DestinationEntry
-	if present {
-		var err error
-		have, err = c.Destinations(s.ServiceKey)
+		have, present = kernel[s.ServiceKey]
+	} else {
+		e, err := c.Service(s.ServiceKey)
 		switch {
-		case errors.Is(err, syscall.ESRCH) && kernel == nil:
-			present = false
-		case err != nil:
+		case err == nil:
+			have, present = e.Service, true
+		case !errors.Is(err, syscall.ESRCH):
 			return ch, err
 		}
 	}
@@ -116,6 +109,18 @@ func (m *Manager) reconcileService(v, old *vsState, s ipvs.Service, kernel map[i
 			return ch, err
 		}
 		ch.ServicesCreated++
+	} else if !have.Equal(s) {
+		if err := c.UpdateService(s); err != nil {
+			return ch, err
+		}
+		ch.ServicesUpdated++
+	}
+	var dests []ipvs.DestinationEntry
+	if present {
+		var err error
+		if dests, err = c.Destinations(s.ServiceKey); err != nil {
+			return ch, err
+		}
 	}
 	owned := make(map[ipvs.DestinationKey]bool, len(v.rs)+1)
 	ownedDests(v, s, owned)
@@ -123,8 +128,8 @@ func (m *Manager) reconcileService(v, old *vsState, s ipvs.Service, kernel map[i
 		ownedDests(old, s, owned)
 	}
 	var errs []error
-	seen := make(map[ipvs.DestinationKey]bool, len(have))
-	for _, h := range have {
+	seen := make(map[ipvs.DestinationKey]bool, len(dests))
+	for _, h := range dests {
 		if !owned[h.DestinationKey] {
 			continue // added by someone else (ipvsadm): keepalived does not reconcile it either
 		}

@@ -18,7 +18,7 @@ import (
 
 // vmChecks are the guest's checks (internal/lvs/vmtest); each must report PASS.
 var vmChecks = []string{
-	"open", "info", "start", "initial table", "service and tunnel attributes", "lvs_timeouts",
+	"open", "info", "errno parity with ipvstest.Memory", "start", "initial table", "service and tunnel attributes", "lvs_timeouts",
 	"traffic and stats", "server down removed", "quorum lost, sorry server", "restart listeners",
 	"quorum regained", "reload one weight = one update", "reload table", "identical reload = no operation",
 	"sync daemon", "stop", "stop table",

@@ -48,6 +48,23 @@ func TestKernelErrnos(t *testing.T) {
 		}, syscall.ESRCH},
 		{"negative weight", func() error { d := rs1; d.Weight = -1; return m.UpdateDestination(web, d) }, syscall.ERANGE},
 		{"thresholds", func() error { d := rs1; d.UpperThreshold, d.LowerThreshold = 5, 10; return m.UpdateDestination(web, d) }, syscall.ERANGE},
+		{"threshold without upper", func() error { d := rs1; d.LowerThreshold = 10; return m.UpdateDestination(web, d) }, syscall.ERANGE},
+		{"get missing service", func() error {
+			k := web
+			k.Port = 81
+			_, err := m.Service(k)
+			return err
+		}, syscall.ESRCH},
+		// The kernel's destination dump of a missing service is empty, not an error.
+		{"list dests of missing service", func() error {
+			k := web
+			k.Port = 81
+			ds, err := m.Destinations(k)
+			if len(ds) != 0 {
+				return syscall.EIO
+			}
+			return err
+		}, nil},
 		{"remove dest", func() error { return m.RemoveDestination(web, rs1.DestinationKey) }, nil},
 		{"remove dest again", func() error { return m.RemoveDestination(web, rs1.DestinationKey) }, syscall.ENOENT},
 		{"stop absent daemon", func() error { return m.StopDaemon(ipvs.DaemonMaster) }, syscall.ESRCH},

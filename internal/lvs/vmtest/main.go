@@ -275,6 +275,8 @@ func run(r *results) error {
 	r.check("info", err)
 	fmt.Printf("VMTEST INFO ipvs %s, %d connections table\n", info.VersionString(), info.ConnTableSize)
 
+	r.check("errno parity with ipvstest.Memory", parity(c))
+
 	// Someone else's service, which must survive everything.
 	if _, err := sh("ipvsadm", "-A", "-u", "198.51.100.50:53", "-s", "rr"); err != nil {
 		return err
