@@ -178,7 +178,7 @@ func ownedDests(v *vsState, s ipvs.Service, into map[ipvs.DestinationKey]bool) {
 }
 
 // vsAddrs are the addresses whose local presence ha_suspend watches.
-func vsAddrs(vs *config.VirtualServer, svcs []ipvs.Service) []netip.Addr {
+func vsAddrs(svcs []ipvs.Service) []netip.Addr {
 	var out []netip.Addr
 	for _, s := range svcs {
 		if s.Fwmark == 0 {

@@ -106,7 +106,7 @@ func (m *Manager) build(cfg *config.Config, prev map[string]*vsState) ([]*vsStat
 			errs = append(errs, err)
 			continue
 		}
-		v := &vsState{cfg: vc, name: vc.Name(), services: svcs, addrs: vsAddrs(vc, svcs)}
+		v := &vsState{cfg: vc, name: vc.Name(), services: svcs, addrs: vsAddrs(svcs)}
 		old := prev[v.name]
 		var oldRS map[RSKey]*rsState
 		if old != nil {
