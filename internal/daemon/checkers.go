@@ -138,7 +138,11 @@ func (rt *checkerRuntime) handle(ctx context.Context, ev check.Event, obs RSObse
 			msg = fmt.Sprintf("Adding service %s to VS %s", ev.RealServer, ev.VirtualServer)
 			to = "UP"
 		}
-		rt.log.Info(msg, "instance", ev.VirtualServer, "from", ev.RealServer, "to", to, "reason", ev.Reason, "ipvs", obs != nil)
+		attrs := []any{"instance", ev.VirtualServer, "from", ev.RealServer, "to", to}
+		if ev.Reason != "" {
+			attrs = append(attrs, "reason", ev.Reason)
+		}
+		rt.log.Info(msg, append(attrs, "ipvs", obs != nil)...)
 	}
 	if err := rt.notifier.Handle(ctx, ev); err != nil {
 		rt.log.Warn("notify failed", "instance", ev.VirtualServer, "from", ev.RealServer, "err", err)
