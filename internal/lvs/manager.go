@@ -180,10 +180,8 @@ func (m *Manager) Reload(cfg *config.Config) (Changes, error) {
 		return Changes{}, err
 	}
 	old := m.vs
-	for _, v := range vs {
-		if o := m.byName[v.name]; o != nil && o.quorumUp != v.quorumUp {
-			m.quorumNotify(v, v.quorumUp)
-		}
+	if m.started {
+		m.reloadNotifies(old, index(vs))
 	}
 	m.cfg, m.vs, m.byName = cfg, vs, index(vs)
 	if !m.started {
@@ -191,6 +189,31 @@ func (m *Manager) Reload(cfg *config.Config) (Changes, error) {
 	}
 	m.initialNotifies()
 	return m.reconcileAll(old)
+}
+
+// reloadNotifies announces what a reload takes away, as keepalived's clear_diff_services() does:
+// an alive server that left the configuration (or whose virtual server left) gets notify_down and
+// its "RS … DOWN" line, a virtual server that left with its quorum up gets quorum_down, and a kept
+// virtual server whose quorum changed announces the new state.
+func (m *Manager) reloadNotifies(old []*vsState, next map[string]*vsState) {
+	for _, o := range old {
+		n := next[o.name]
+		for _, r := range o.rs {
+			if !r.alive {
+				continue
+			}
+			if n != nil && slices.ContainsFunc(n.rs, func(x *rsState) bool { return x.key == r.key }) {
+				continue
+			}
+			m.rsNotify(o, r, false)
+		}
+		switch {
+		case n == nil && o.quorumUp:
+			m.quorumNotify(o, false)
+		case n != nil && n.quorumUp != o.quorumUp:
+			m.quorumNotify(n, n.quorumUp)
+		}
+	}
 }
 
 // Resync reconciles the whole table again, repairing changes made behind the manager's back to

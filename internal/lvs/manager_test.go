@@ -198,8 +198,9 @@ func TestReload(t *testing.T) {
 	h.want(`
 		TCP 198.51.100.7:25 wlc
 		  -> 203.0.113.7:25 Masq 1`)
-	if got := h.run.take(); len(got) != 0 {
-		t.Errorf("reload ran %q", got)
+	// Only the departure of the virtual server (quorum up) ran a command.
+	if got := h.run.take(); !slices.Equal(got, []string{"quorum_down /bin/quorum down"}) {
+		t.Errorf("reloads ran %q", got)
 	}
 }
 
@@ -574,4 +575,34 @@ func TestServiceDeletedBehindOurBack(t *testing.T) {
 	h.want(`
 		TCP 198.51.100.1:80 wrr
 		  -> 203.0.113.2:80 Route 2`)
+}
+
+// TestReloadNotifies: what a reload takes away is announced (clear_diff_services()).
+func TestReloadNotifies(t *testing.T) {
+	h := newHarness(t, web)
+	h.start()
+	// rs1 leaves the configuration: alive weight 2 still holds quorum 2.
+	if _, err := h.m.Reload(load(t, strings.Replace(web, "real_server 203.0.113.1 80", "real_server 203.0.113.5 80", 1))); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.run.take(); !slices.Equal(got, []string{"notify_down /bin/rs1 down"}) {
+		t.Errorf("server removal ran %q", got)
+	}
+	if got, want := h.fifoLines(), "RS [203.0.113.1]:tcp:80 "+webVS+" DOWN\n"; got != want {
+		t.Errorf("fifo %q, want %q", got, want)
+	}
+	// The virtual server leaves: quorum_down.
+	if _, err := h.m.Reload(load(t, "global_defs {\n router_id x\n}\n")); err != nil {
+		t.Fatal(err)
+	}
+	// 203.0.113.5 took over rs1's block, notify_down included.
+	if got := h.run.take(); !slices.Equal(got, []string{"notify_down /bin/rs1 down", "quorum_down /bin/quorum down"}) {
+		t.Errorf("virtual server removal ran %q", got)
+	}
+	if got, want := h.fifoLines(), "RS [203.0.113.5]:tcp:80 "+webVS+" DOWN\nRS [203.0.113.2]:tcp:80 "+webVS+" DOWN\nVS "+webVS+" DOWN\n"; got != want {
+		t.Errorf("fifo %q, want %q", got, want)
+	}
+	if got := table(t, h.mem); got != "" {
+		t.Errorf("table after removal:\n%s", got)
+	}
 }
