@@ -116,9 +116,9 @@ func (m *Manager) build(cfg *config.Config, prev map[string]*vsState) ([]*vsStat
 			}
 		}
 		for _, rc := range vc.RealServers {
-			r := &rsState{cfg: rc, key: RSKey{VS: v.name, Addr: rc.Addr, Port: rc.Port}, alive: !rc.Resolved.Alpha}
+			r := &rsState{cfg: rc, key: RSKey{VS: v.name, Addr: rc.Addr, Port: rc.Port}, alive: !rc.Resolved.Alpha, isNew: true}
 			if o := oldRS[r.key]; o != nil {
-				r.alive, r.dynWeight, r.hasDyn = o.alive, o.dynWeight, o.hasDyn
+				r.alive, r.dynWeight, r.hasDyn, r.isNew = o.alive, o.dynWeight, o.hasDyn, false
 			}
 			v.rs = append(v.rs, r)
 		}
@@ -158,11 +158,18 @@ func (m *Manager) Start() (Changes, error) {
 	return ch, err
 }
 
-// initialNotifies announces the virtual servers that start with the quorum lost and a sorry server
-// to put in: keepalived's update_quorum_state(vs, init) runs quorum_down and writes "VS … DOWN"
-// for them ("Starting with quorum down"), and nothing for the others.
+// initialNotifies announces new servers as keepalived's init_service_vs() does: with the global
+// rs_init_notifies, notify_up and "RS … UP" for each new server that starts alive; then for a
+// virtual server that starts with the quorum lost and has a sorry server to put in, quorum_down
+// and "VS … DOWN" ("Starting with quorum down"). Nothing else is announced at start.
 func (m *Manager) initialNotifies() {
 	for _, v := range m.vs {
+		for _, r := range v.rs {
+			if r.isNew && r.alive && m.cfg.Global.RSInitNotifies {
+				m.rsNotify(v, r, true)
+			}
+			r.isNew = false
+		}
 		if v.isNew && !v.quorumUp && v.cfg.SorryServer != nil {
 			m.quorumNotify(v, false)
 		}

@@ -606,3 +606,21 @@ func TestReloadNotifies(t *testing.T) {
 		t.Errorf("table after removal:\n%s", got)
 	}
 }
+
+func TestRSInitNotifies(t *testing.T) {
+	h := newHarness(t, "global_defs {\n rs_init_notifies\n}\n"+web)
+	h.start()
+	if got := h.run.take(); !slices.Equal(got, []string{"notify_up /bin/rs1 up"}) {
+		t.Errorf("start ran %q", got)
+	}
+	if got, want := h.fifoLines(), "RS [203.0.113.1]:tcp:80 "+webVS+" UP\nRS [203.0.113.2]:tcp:80 "+webVS+" UP\n"; got != want {
+		t.Errorf("fifo %q, want %q", got, want)
+	}
+	// A reload announces only the servers it adds.
+	if _, err := h.m.Reload(load(t, "global_defs {\n rs_init_notifies\n}\n"+strings.Replace(web, "real_server 203.0.113.2 80", "real_server 203.0.113.6 80", 1))); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := h.fifoLines(), "RS [203.0.113.2]:tcp:80 "+webVS+" DOWN\nRS [203.0.113.6]:tcp:80 "+webVS+" UP\n"; got != want {
+		t.Errorf("reload fifo %q, want %q", got, want)
+	}
+}

@@ -14,6 +14,8 @@ type rsState struct {
 	alive     bool
 	dynWeight int
 	hasDyn    bool
+	// isNew marks a server not yet announced (initialNotifies).
+	isNew bool
 }
 
 // weight is the effective IPVS weight of an alive server.
