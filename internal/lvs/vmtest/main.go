@@ -230,7 +230,7 @@ func ipvsadmTable() ([]string, error) {
 // expect waits until both views of the table equal want (the health loop is asynchronous).
 func expect(c ipvs.Client, want ...string) error {
 	slices.Sort(want)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for {
 		ours, err1 := ourTable(c)
 		adm, err2 := ipvsadmTable()
