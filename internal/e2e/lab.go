@@ -101,13 +101,20 @@ func FirstAfter(pkts []Pkt, t time.Time, match func(Pkt) bool) (Pkt, bool) {
 
 // MaxGap is the longest interval between consecutive packets.
 func MaxGap(pkts []Pkt) time.Duration {
+	g, _ := MaxGapAt(pkts)
+	return g
+}
+
+// MaxGapAt is MaxGap and the time of the packet that ended the gap.
+func MaxGapAt(pkts []Pkt) (time.Duration, time.Time) {
 	var m time.Duration
+	var at time.Time
 	for i := 1; i < len(pkts); i++ {
 		if g := pkts[i].At.Sub(pkts[i-1].At); g > m {
-			m = g
+			m, at = g, pkts[i].At
 		}
 	}
-	return m
+	return m, at
 }
 
 // MAC returns router i's eth0 hardware address as text; frames are
