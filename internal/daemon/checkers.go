@@ -41,30 +41,75 @@ type checkerRuntime struct {
 	notifier *check.Notifier
 	fifos    *fifoSet
 	pinger   *check.Pinger
+	sched    *check.Scheduler
+	servers  []check.RealServer // what sched runs, for carrying states over a reload
 }
 
 // startCheckers starts the real-server health checkers of cfg when it has virtual servers and
 // -P/--vrrp was not given. It never fails the daemon: whatever goes wrong is logged and VRRP runs
 // on. It returns the function that stops the checkers and releases their resources, never nil.
-// obs may be nil.
+// obs may be nil. Use newCheckers instead to also reload them.
 func startCheckers(cfg *config.Config, opts *cli.Options, log *slog.Logger, obs RSObserver) (stop func()) {
-	noop := func() {}
-	if len(cfg.VirtualServers) == 0 || opts.VRRPOnly {
-		return noop
+	return newCheckers(cfg, opts, log, obs).stop
+}
+
+// checkers is the daemon's handle on the health checkers across reloads.
+type checkers struct {
+	opts *cli.Options
+	log  *slog.Logger
+	obs  RSObserver
+	mu   sync.Mutex
+	rt   *checkerRuntime // nil while nothing is checked
+}
+
+// newCheckers starts the checkers of cfg (see startCheckers) and returns their handle.
+func newCheckers(cfg *config.Config, opts *cli.Options, log *slog.Logger, obs RSObserver) *checkers {
+	c := &checkers{opts: opts, log: log, obs: obs}
+	c.rt = c.start(cfg, nil)
+	return c
+}
+
+// start builds and starts a runtime for cfg, carrying the checker states of prev over.
+func (c *checkers) start(cfg *config.Config, prev *checkerRuntime) *checkerRuntime {
+	if len(cfg.VirtualServers) == 0 || c.opts.VRRPOnly {
+		return nil
 	}
-	rt, err := newCheckerRuntime(cfg, log, obs)
+	rt, err := newCheckerRuntime(cfg, c.log, c.obs, prev)
 	if err != nil {
-		log.Error("health checkers not started; VRRP runs normally", "err", err)
-		return noop
+		c.log.Error("health checkers not started; VRRP runs normally", "err", err)
+		return nil
 	}
-	if rt == nil {
-		return noop
+	return rt
+}
+
+// reload replaces the running checkers with those of cfg (SIGHUP). A real server that exists in
+// both configurations keeps its checkers' states: a checker that was down starts down, so the
+// server is not re-added before it passes again (keepalived issue #1720), and one that was up
+// starts up even with alpha. New real servers start as the configuration says. No FIFO line or
+// notify script is produced for a carried-over state.
+func (c *checkers) reload(cfg *config.Config) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	prev := c.rt
+	if prev != nil {
+		prev.stop()
 	}
-	return rt.stop
+	c.rt = c.start(cfg, prev)
+}
+
+// stop stops the checkers for good.
+func (c *checkers) stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rt != nil {
+		c.rt.stop()
+		c.rt = nil
+	}
 }
 
 // newCheckerRuntime builds and starts the runtime; nil without error when nothing is to be checked.
-func newCheckerRuntime(cfg *config.Config, log *slog.Logger, obs RSObserver) (*checkerRuntime, error) {
+// prev, when not nil, is the stopped runtime of a reload whose states are carried over.
+func newCheckerRuntime(cfg *config.Config, log *slog.Logger, obs RSObserver, prev *checkerRuntime) (*checkerRuntime, error) {
 	rt := &checkerRuntime{log: log, done: make(chan struct{})}
 	var deps check.Deps
 	if hasPing(cfg) {
@@ -88,11 +133,15 @@ func newCheckerRuntime(cfg *config.Config, log *slog.Logger, obs RSObserver) (*c
 		rt.release()
 		return nil, nil
 	}
+	if prev != nil {
+		carryState(built.Servers, prev.servers, prev.sched.Snapshot())
+	}
 	sched, err := check.New(check.Config{Logger: log}, built.Servers)
 	if err != nil {
 		rt.release()
 		return nil, fmt.Errorf("checker scheduler: %w", err)
 	}
+	rt.sched, rt.servers = sched, built.Servers
 	rt.fifos = openCheckerFIFOs(cfg, log)
 	scriptCtx, cancelScripts := context.WithCancel(context.Background())
 	rt.scripts = cancelScripts
@@ -181,6 +230,44 @@ func (rt *checkerRuntime) release() {
 	}
 	if rt.pinger != nil {
 		_ = rt.pinger.Close()
+	}
+}
+
+// carryState makes the checkers of servers start in the state their namesakes had in old (the
+// previous configuration's servers, with their final states in snap): down stays down
+// (Spec.StartDown), up stays up (alpha cleared). Checkers are matched by virtual server, real
+// server and checker name (unique per real server).
+func carryState(servers, old []check.RealServer, snap []check.RSState) {
+	type key struct{ vs, rs, name string }
+	byRS := make(map[[2]string]*check.RealServer, len(old))
+	for i := range old {
+		byRS[[2]string{old[i].VirtualServer, old[i].ID}] = &old[i]
+	}
+	up := map[key]bool{}
+	for _, st := range snap {
+		o := byRS[[2]string{st.VirtualServer, st.RealServer}]
+		if o == nil {
+			continue
+		}
+		for j, sp := range o.Checkers {
+			if j < len(st.CheckersUp) {
+				up[key{o.VirtualServer, o.ID, sp.Name}] = st.CheckersUp[j]
+			}
+		}
+	}
+	for i := range servers {
+		rs := &servers[i]
+		for j := range rs.Checkers {
+			sp := &rs.Checkers[j]
+			was, ok := up[key{rs.VirtualServer, rs.ID, sp.Name}]
+			switch {
+			case !ok:
+			case was:
+				sp.Schedule.Alpha = false
+			default:
+				sp.StartDown = true
+			}
+		}
 	}
 }
 

@@ -279,3 +279,98 @@ func listenTCP(t *testing.T, addr string) net.Listener {
 	}()
 	return ln
 }
+
+func TestCarryState(t *testing.T) {
+	spec := func(name string, alpha bool) check.Spec {
+		return check.Spec{Name: name, Kind: check.KindTCP, Schedule: check.Schedule{Alpha: alpha}}
+	}
+	old := []check.RealServer{
+		{VirtualServer: "vs", ID: "a", Checkers: []check.Spec{spec("TCP_CHECK", false), spec("HTTP_GET", false)}},
+		{VirtualServer: "vs", ID: "b", Checkers: []check.Spec{spec("TCP_CHECK", true)}},
+	}
+	snap := []check.RSState{
+		{VirtualServer: "vs", RealServer: "a", Up: false, CheckersUp: []bool{true, false}},
+		{VirtualServer: "vs", RealServer: "b", Up: true, CheckersUp: []bool{true}},
+	}
+	servers := []check.RealServer{
+		// a: checkers reordered and one added; matched by name.
+		{VirtualServer: "vs", ID: "a", Checkers: []check.Spec{spec("HTTP_GET", false), spec("TCP_CHECK", true), spec("MISC_CHECK", true)}},
+		{VirtualServer: "vs", ID: "b", Checkers: []check.Spec{spec("TCP_CHECK", true)}},
+		{VirtualServer: "vs", ID: "c", Checkers: []check.Spec{spec("TCP_CHECK", true)}},
+		{VirtualServer: "other", ID: "a", Checkers: []check.Spec{spec("TCP_CHECK", false)}},
+	}
+	carryState(servers, old, snap)
+	type st struct{ alpha, startDown bool }
+	want := [][]st{
+		{{false, true}, {false, false}, {true, false}},
+		{{false, false}},
+		{{true, false}},
+		{{false, false}},
+	}
+	for i, rs := range servers {
+		for j, sp := range rs.Checkers {
+			if got := (st{sp.Schedule.Alpha, sp.StartDown}); got != want[i][j] {
+				t.Errorf("%s %s %s: alpha/startDown %+v, want %+v", rs.VirtualServer, rs.ID, sp.Name, got, want[i][j])
+			}
+		}
+	}
+}
+
+// TestCheckersReloadKeepsDown reloads while a real server is down: the new checkers start with it
+// down (no re-add before a pass), and it comes back up through the new runtime.
+func TestCheckersReloadKeepsDown(t *testing.T) {
+	ln := listenTCP(t, "127.0.0.1:0")
+	addr := ln.Addr().String()
+	_, port, _ := strings.Cut(addr, ":")
+	path := filepath.Join(t.TempDir(), "lvs.fifo")
+	cfg := loadCfg(t, "global_defs { lvs_notify_fifo "+path+" }\n"+`virtual_server 127.0.0.1 `+port+` {
+  protocol TCP
+  real_server 127.0.0.1 `+port+` {
+    TCP_CHECK { connect_timeout 1
+      delay_loop 1
+      warmup 0
+      retry 0 }
+  }
+}
+`)
+	var logs syncBuffer
+	c := newCheckers(cfg, &cli.Options{}, slog.New(slog.NewTextHandler(&logs, nil)), nil)
+	t.Cleanup(c.stop)
+	rd, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rd.Close() })
+	lines := make(chan string, 4)
+	go func() {
+		br := bufio.NewReader(rd)
+		for {
+			l, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			lines <- l
+		}
+	}()
+	name := "[127.0.0.1]:tcp:" + port
+	ln.Close()
+	expectLine(t, lines, "RS "+name+" "+name+" DOWN\n")
+
+	c.reload(cfg)
+	c.mu.Lock()
+	snap := c.rt.sched.Snapshot()
+	c.mu.Unlock()
+	if len(snap) != 1 || snap[0].Up {
+		t.Fatalf("after reload: %+v, want the real server down", snap)
+	}
+	listenTCP(t, addr)
+	expectLine(t, lines, "RS "+name+" "+name+" UP\n")
+
+	c.reload(loadCfg(t, "global_defs { router_id x }\n"))
+	c.mu.Lock()
+	stopped := c.rt == nil
+	c.mu.Unlock()
+	if !stopped || !strings.Contains(logs.String(), "Stopped healthcheckers") {
+		t.Errorf("reload to a config without virtual servers left checkers running:\n%s", logs.String())
+	}
+}
