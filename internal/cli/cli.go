@@ -90,9 +90,6 @@ func Run(args []string, env Env) int {
 		return ConfigTest(opts, env.Stdout, env.Stderr)
 	case opts.DumpConf:
 		return Dump(opts, env.Stdout, env.Stderr)
-	case opts.Genhash:
-		// The note above already said genhash is missing; it is a mode of its own, so stop here.
-		return ExitUsage
 	case env.Daemon != nil:
 		return env.Daemon(opts)
 	}

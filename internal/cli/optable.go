@@ -59,7 +59,7 @@ var options = []option{
 	{long: "json", usage: "With -d: dump the configuration as JSON (gokeepalived extension)"},
 	{short: 'p', long: "pid", arg: requiredArg, argName: "FILE", usage: "Use specified pidfile for parent process", status: daemonOnly},
 	{short: 'r', long: "vrrp_pid", arg: requiredArg, argName: "FILE", usage: "Use specified pidfile for VRRP child process", status: daemonOnly},
-	{short: 'T', long: "genhash", usage: "Enter into genhash utility mode (this should be the first option used).", status: notBuilt, feature: "the genhash utility"},
+	{short: 'T', long: "genhash", usage: "Enter into genhash utility mode (this should be the first option used)."},
 	{short: 'c', long: "checkers_pid", arg: requiredArg, argName: "FILE", usage: "Use specified pidfile for checkers child process", status: daemonOnly},
 	{short: 'a', long: "address-monitoring", usage: "Report all address additions/deletions notified via netlink", status: daemonOnly},
 	{short: 'b', long: "bfd_pid", arg: requiredArg, argName: "FILE", usage: "Use specified pidfile for BFD child process", status: daemonOnly},

@@ -52,10 +52,12 @@ func TestParse(t *testing.T) {
 			o.DontRespawn, o.AddressMonitoring, o.AllChildren, o.NoSyslog, o.FlushLogFile, o.IgnoreSIGINT = true, true, true, true, true, true
 			o.Namespace = "ns1"
 		}},
-		{"not built", []string{"-x", "-A", "/s", "-T", "--perf", "--no-mem-check"}, func(o *Options) {
-			o.SNMP, o.SNMPSocket, o.Genhash, o.NoMemCheck = true, "/s", true, true
-			o.NotBuilt = []string{"-x/--snmp", "-A/--snmp-agent-socket", "-T/--genhash", "--perf", "--no-mem-check"}
+		{"not built", []string{"-x", "-A", "/s", "--perf", "--no-mem-check"}, func(o *Options) {
+			o.SNMP, o.SNMPSocket, o.NoMemCheck = true, "/s", true
+			o.NotBuilt = []string{"-x/--snmp", "-A/--snmp-agent-socket", "--perf", "--no-mem-check"}
 		}},
+		// Run hands -T to genhash before Parse; Parse itself only records it.
+		{"genhash recorded", []string{"-T"}, func(o *Options) { o.Genhash = true }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,7 +111,7 @@ func TestOptionTable(t *testing.T) {
 			working = append(working, o.long)
 		}
 	}
-	want := []string{"use-file", "dump-conf", "json", "all-config", "config-id", "signum", "config-test", "version", "help"}
+	want := []string{"use-file", "dump-conf", "json", "genhash", "all-config", "config-id", "signum", "config-test", "version", "help"}
 	if !reflect.DeepEqual(working, want) {
 		t.Errorf("supported options %q, want %q (update docs/cli.md when this changes)", working, want)
 	}
