@@ -34,6 +34,12 @@ func TestDaemonHealthCheckers(t *testing.T) {
 	ns := nettest.NewNS(t, "chk")
 	ns.IP("addr", "add", "198.51.100.10/32", "dev", "lo")
 	ns.IP("addr", "add", "198.51.100.11/32", "dev", "lo")
+	// A lone VRRP instance on a veth inside the namespace: it must become MASTER while the
+	// checkers come and go.
+	ns.IP("link", "add", "vr0", "type", "veth", "peer", "name", "vr1")
+	ns.IP("addr", "add", "198.51.100.2/24", "dev", "vr0")
+	ns.IP("link", "set", "vr1", "up")
+	ns.IP("link", "set", "vr0", "up")
 
 	httpSrv := serveInNS(t, ns, "198.51.100.10:8080", true)
 	serveInNS(t, ns, "198.51.100.11:8081", false)
@@ -90,9 +96,22 @@ virtual_server 198.51.100.1 80 {
     TCP_CHECK {
       %s
     }
+    PING_CHECK {
+      %s
+    }
   }
 }
-`, fifo, notify, notify, timing, timing)
+vrrp_instance VI_1 {
+  state BACKUP
+  interface vr0
+  virtual_router_id 51
+  priority 100
+  advert_int 1
+  virtual_ipaddress {
+    203.0.113.1/32
+  }
+}
+`, fifo, notify, notify, timing, timing, timing)
 	if err := os.WriteFile(conf, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -145,10 +164,15 @@ virtual_server 198.51.100.1 80 {
 	} else {
 		t.Log("this kernel has IPVS: the no-IPVS log line is not checked")
 	}
-	// The TCP_CHECK real server never changed.
-	if strings.Contains(log, "[198.51.100.11]:tcp:8081 from VS") {
-		t.Errorf("TCP_CHECK real server went down:\n%s", log)
+	// The TCP_CHECK + PING_CHECK real server never changed, and PING_CHECK did run.
+	if strings.Contains(log, "[198.51.100.11]:tcp:8081 from VS") || strings.Contains(log, "PING_CHECK disabled") {
+		t.Errorf("TCP_CHECK/PING_CHECK real server went down or PING_CHECK did not run:\n%s", log)
 	}
+	// VRRP ran beside the checkers, unaffected by the real server going down and up.
+	waitFor(t, "VRRP MASTER with its VIP", func() bool {
+		out, _ := ns.TryIP("-o", "addr", "show", "dev", "vr0")
+		return strings.Contains(out, "203.0.113.1/32")
+	}, readLog)
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
