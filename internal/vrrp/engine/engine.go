@@ -154,6 +154,11 @@ func (e *Engine) Run(ctx context.Context) error {
 			stopWorkers()
 			e.workWG.Wait()
 			e.closeConns()
+			if !e.opts.KeepAddressesOnStop {
+				for _, in := range e.instances {
+					e.deleteVMAC(in)
+				}
+			}
 			return nil
 		}
 	}
@@ -180,9 +185,23 @@ func (e *Engine) start() error {
 	return nil
 }
 
-// attach gives in its address worker, source address and socket.
+// attach gives in its VMAC, address worker, source address and socket.
 func (e *Engine) attach(in *instance) error {
 	c := in.cfg
+	if c.VMAC != nil && in.vmac == "" {
+		name, err := e.net.CreateVMAC(c, &e.cfg.Global)
+		if err != nil {
+			// Degrade rather than stop: the instance still protects its VIPs on the base interface.
+			e.log.Error("cannot create the VMAC interface; running on the base interface", "instance", c.Name, "iface", c.Interface, "err", err)
+		} else {
+			in.vmac = name
+			in.addrs = addressSet(c, name)
+			if !c.VMACXmitBase {
+				in.ep.Iface = name // adverts leave with the virtual MAC (vrrp_vmac.c)
+			}
+			e.log.Info(fmt.Sprintf("(%s) using VMAC %s", c.Name, name), "instance", c.Name, "iface", name)
+		}
+	}
 	in.worker = newAddrWorker(e.net, c.Name, in.addrs, e.log)
 	ctx, cancel := context.WithCancel(e.workCtx)
 	in.stopWorker = cancel
@@ -203,6 +222,17 @@ func (e *Engine) attach(in *instance) error {
 	}
 	in.conn = conn
 	return nil
+}
+
+// deleteVMAC removes in's VMAC, if it has one.
+func (e *Engine) deleteVMAC(in *instance) {
+	if in.vmac == "" {
+		return
+	}
+	if err := e.net.DeleteVMAC(in.vmac); err != nil {
+		e.log.Warn("cannot delete the VMAC interface", "instance", in.cfg.Name, "iface", in.vmac, "err", err)
+	}
+	in.vmac = ""
 }
 
 // detach closes in's socket handle.

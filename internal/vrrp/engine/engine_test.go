@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -269,6 +270,32 @@ func TestTrackerFailedBeforeStart(t *testing.T) {
 			if strings.HasSuffix(g, ">BACKUP") {
 				t.Errorf("transitions %v include a BACKUP state", got)
 			}
+		}
+	})
+}
+
+// TestVMAC: with use_vmac the instance gets its VMAC at start, its VIP lives on the VMAC, its
+// adverts leave from it, and the VMAC is deleted at stop after the addresses are gone.
+func TestVMAC(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lan := &fakeLAN{}
+		a := startRouter(t, lan, "a", "198.51.100.1", instanceConf(150, "use_vmac"))
+		waitInstalled(t, a.net, 10*time.Second)
+		a.net.mu.Lock()
+		dev := a.net.lastSet.Addrs[0].Dev
+		iface := a.net.eps[0].Iface
+		a.net.mu.Unlock()
+		if dev != "vrrp.51" || iface != "vrrp.51" {
+			t.Errorf("VIP on %q, adverts on %q; want both on vrrp.51", dev, iface)
+		}
+		a.stop(t)
+		a.net.mu.Lock()
+		defer a.net.mu.Unlock()
+		if want := []string{"+vrrp.51", "-vrrp.51"}; !slices.Equal(a.net.vmacs, want) {
+			t.Errorf("VMAC calls %v, want %v", a.net.vmacs, want)
+		}
+		if a.net.installed["VI_1"] {
+			t.Error("VIP still installed after stop")
 		}
 	})
 }

@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"fmt"
+
 	"errors"
+	"github.com/gokeepalived/gokeepalived/internal/config"
 	"net"
 	"net/netip"
 	"sync"
@@ -41,6 +44,9 @@ type fakeNet struct {
 	cut       bool // a crashed node: sends and receives nothing
 	sent      []sentAdvert
 	linkFn    func(string)
+	vmacs     []string // "+name" created, "-name" deleted
+	lastSet   AddressSet
+	eps       []Endpoint
 }
 
 type addrChange struct {
@@ -67,6 +73,7 @@ func (n *fakeNet) Open(ep Endpoint, recv func(Packet)) (Conn, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	c := &fakeConn{n: n, ep: ep, recv: recv}
+	n.eps = append(n.eps, ep)
 	n.recvs = append(n.recvs, c)
 	return c, nil
 }
@@ -74,6 +81,7 @@ func (n *fakeNet) Open(ep Endpoint, recv func(Packet)) (Conn, error) {
 func (n *fakeNet) SetAddresses(owner string, set AddressSet, installed bool) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	n.lastSet = set
 	if n.installed[owner] != installed {
 		n.changes = append(n.changes, addrChange{owner, installed, time.Now()})
 	}
@@ -92,6 +100,21 @@ func (n *fakeNet) WatchLinks(fn func(string)) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.linkFn = fn
+	return nil
+}
+
+func (n *fakeNet) CreateVMAC(c *config.Instance, g *config.GlobalDefs) (string, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	name := fmt.Sprintf("vrrp.%d", c.VRID)
+	n.vmacs = append(n.vmacs, "+"+name)
+	return name, nil
+}
+
+func (n *fakeNet) DeleteVMAC(name string) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.vmacs = append(n.vmacs, "-"+name)
 	return nil
 }
 

@@ -34,6 +34,7 @@ type instance struct {
 	rxMeta packet.Meta
 
 	addrs      AddressSet
+	vmac       string // the VMAC interface, when use_vmac created one
 	worker     *addrWorker
 	stopWorker context.CancelFunc
 	timers     map[fsm.Timer]*time.Timer
@@ -161,17 +162,18 @@ func newInstance(c *config.Instance, g *config.GlobalDefs) (*instance, error) {
 	}
 	in.rx.Addrs = make([]netip.Addr, 0, 16)
 
-	in.addrs = addressSet(c)
+	in.addrs = addressSet(c, c.Interface)
 	return in, nil
 }
 
-// addressSet is what c installs as MASTER, with each address's device resolved.
-func addressSet(c *config.Instance) AddressSet {
+// addressSet is what c installs as MASTER, with each address's device resolved: addresses
+// without a dev go on defaultDev (the instance's interface, or its VMAC).
+func addressSet(c *config.Instance, defaultDev string) AddressSet {
 	var s AddressSet
 	for _, list := range [][]config.VirtualAddr{c.VIPs, c.EVIPs} {
 		for _, v := range list {
 			if v.Dev == "" {
-				v.Dev = c.Interface
+				v.Dev = defaultDev
 			}
 			s.Addrs = append(s.Addrs, v)
 		}

@@ -28,6 +28,11 @@ type Network interface {
 	// WatchLinks calls fn with the interface's name whenever a link's state or its addresses
 	// change, until the network is closed. fn must not block.
 	WatchLinks(fn func(name string)) error
+	// CreateVMAC creates (or adopts from an earlier run) the VMAC interface of an instance with
+	// use_vmac — a private macvlan with the virtual router MAC — and returns its name.
+	CreateVMAC(c *config.Instance, g *config.GlobalDefs) (string, error)
+	// DeleteVMAC removes a VMAC made by CreateVMAC and restores its parent's settings.
+	DeleteVMAC(name string) error
 }
 
 // Interface is one network interface as the engine sees it.

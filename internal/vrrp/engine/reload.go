@@ -216,7 +216,11 @@ func (e *Engine) stopUnit(u *unit, deleted bool) {
 			t.Stop()
 		}
 		e.detach(in)
-		go func() { in.worker.wait(); in.stopWorker() }()
+		go func() {
+			in.worker.wait()
+			in.stopWorker()
+			e.deleteVMAC(in) // after its addresses are gone; in is no longer reachable from the loop
+		}()
 	}
 }
 

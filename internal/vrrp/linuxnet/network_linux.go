@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/announce"
+	"github.com/gokeepalived/gokeepalived/internal/config"
 	"github.com/gokeepalived/gokeepalived/internal/ifaddr"
 	"github.com/gokeepalived/gokeepalived/internal/linkmon"
+	"github.com/gokeepalived/gokeepalived/internal/vmac"
 	"github.com/gokeepalived/gokeepalived/internal/vrrp/engine"
 	"github.com/gokeepalived/gokeepalived/internal/vrrp/packet"
 	"github.com/gokeepalived/gokeepalived/internal/vrrp/transport"
@@ -39,6 +41,8 @@ type Network struct {
 	mon      *linkmon.Monitor
 	watchers []func(string)
 	closed   bool
+	vm       *vmac.Manager
+	vmacs    map[string]*vmac.VMAC
 }
 
 var _ engine.Network = (*Network)(nil)
@@ -86,6 +90,11 @@ func (n *Network) Close() error {
 	if mon != nil {
 		errs = append(errs, mon.Close())
 	}
+	n.mu.Lock()
+	if n.vm != nil {
+		errs = append(errs, n.vm.Close()) // VMACs were deleted (or kept, with -V) by the engine
+	}
+	n.mu.Unlock()
 	errs = append(errs, n.sender.Close(), n.nl.Close())
 	return errors.Join(errs...)
 }
@@ -305,4 +314,39 @@ func (n *Network) WatchLinks(fn func(string)) error {
 		}
 	}()
 	return nil
+}
+
+// CreateVMAC creates or adopts the instance's VMAC (vrrp_vmac.c).
+func (n *Network) CreateVMAC(c *config.Instance, g *config.GlobalDefs) (string, error) {
+	spec, ok := vmac.SpecFor(c, g)
+	if !ok {
+		return "", fmt.Errorf("instance %s has no use_vmac", c.Name)
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.vm == nil {
+		m, err := vmac.Open()
+		if err != nil {
+			return "", fmt.Errorf("vmac: %w", err)
+		}
+		n.vm, n.vmacs = m, map[string]*vmac.VMAC{}
+	}
+	v, err := n.vm.Create(spec)
+	if err != nil {
+		return "", err
+	}
+	n.vmacs[v.Name] = v
+	return v.Name, nil
+}
+
+// DeleteVMAC removes a VMAC made by CreateVMAC.
+func (n *Network) DeleteVMAC(name string) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	v := n.vmacs[name]
+	if v == nil || n.vm == nil {
+		return fmt.Errorf("vmac %s: not created here", name)
+	}
+	delete(n.vmacs, name)
+	return n.vm.Delete(v)
 }
