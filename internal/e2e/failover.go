@@ -83,10 +83,11 @@ type Result struct {
 // µs after the client sees it), hence the small early bound. Lateness is
 // timer and scheduling latency of the backup process on a loaded 2-core
 // machine (`make test` runs packages in parallel, some with -race), hence
-// the wider late bound. The benchmark reports the real figures.
+// the wider late bound (stalls of 30-40 ms were seen for both daemons at
+// load average 2-5 on 2 cores). The benchmark reports the real figures.
 const (
 	GapEarly = 2 * time.Millisecond
-	GapLate  = 25 * time.Millisecond
+	GapLate  = 30 * time.Millisecond
 )
 
 // RunFailover starts master and backup, checks the steady state (one

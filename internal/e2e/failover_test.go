@@ -13,8 +13,8 @@ var failoverCases = []Case{
 	{Name: "v3-ipv4-stop", Version: 3, Adv: 100 * time.Millisecond, AdvText: "0.1", Family: 4, Stop: true},
 	{Name: "v3-ipv6-crash", Version: 3, Adv: 100 * time.Millisecond, AdvText: "0.1", Family: 6},
 	{Name: "v3-ipv6-stop", Version: 3, Adv: 100 * time.Millisecond, AdvText: "0.1", Family: 6, Stop: true},
-	{Name: "v3-unicast-crash", Version: 3, Adv: 50 * time.Millisecond, AdvText: "0.05", Family: 4, Unicast: true},
-	{Name: "v3-unicast-stop", Version: 3, Adv: 50 * time.Millisecond, AdvText: "0.05", Family: 4, Unicast: true, Stop: true},
+	{Name: "v3-unicast-crash", Version: 3, Adv: 100 * time.Millisecond, AdvText: "0.1", Family: 4, Unicast: true},
+	{Name: "v3-unicast-stop", Version: 3, Adv: 100 * time.Millisecond, AdvText: "0.1", Family: 4, Unicast: true, Stop: true},
 	{Name: "v2-unicast-stop", Version: 2, Adv: time.Second, AdvText: "1", Family: 4, Unicast: true, Stop: true},
 }
 
