@@ -1,0 +1,117 @@
+package e2etrack
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gokeepalived/gokeepalived/internal/nettest"
+)
+
+// addSecondLAN puts every host on a second bridge (in its own namespace):
+// host i gets eth1 with 203.0.113.(i+1)/24; the bridge-side port of host i
+// is "q<i>". It returns the bridge namespace.
+func addSecondLAN(t *testing.T, hosts ...*nettest.Host) *nettest.NS {
+	t.Helper()
+	br := nettest.NewNS(t, "brb")
+	br.IP("link", "add", "br1", "type", "bridge", "mcast_snooping", "0", "forward_delay", "0", "stp_state", "0")
+	br.IP("link", "set", "br1", "up")
+	for i, h := range hosts {
+		port := fmt.Sprintf("q%d", i)
+		// Created inside the host namespace, peer straight into the bridge
+		// namespace, as nettest does: the test's own namespace is untouched.
+		h.IP("link", "add", "eth1", "type", "veth", "peer", "name", port, "netns", br.Name)
+		h.Sysctl("net.ipv6.conf.eth1.accept_dad", "0")
+		br.IP("link", "set", port, "master", "br1")
+		br.IP("link", "set", port, "up")
+		h.IP("addr", "add", fmt.Sprintf("203.0.113.%d/24", i+1), "dev", "eth1")
+		h.IP("link", "set", "eth1", "up")
+	}
+	for _, h := range hosts {
+		if poll(5*time.Second, func() bool {
+			out, err := h.TryIP("-br", "link", "show", "dev", "eth1")
+			return err == nil && containsField(out, "UP")
+		}).IsZero() {
+			t.Fatalf("%s eth1 never came up", h.Name)
+		}
+	}
+	return br
+}
+
+// containsField reports whether s has the whitespace-separated field f.
+func containsField(s, f string) bool {
+	for _, x := range strings.Fields(s) {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSyncGroupTwoLANs: two routers, each on two bridges, run a sync group
+// of VI_A (LAN A, eth0) and VI_B (LAN B, eth1). Pulling the master's cable
+// on LAN B (its bridge port down, so eth1 loses carrier) faults VI_B, and
+// the sync group takes VI_A along although its link is fine: the master
+// drops both VIPs, sends a priority-0 advert on LAN A, and the backup takes
+// both. Plugging the cable back makes the master take both back.
+func TestSyncGroupTwoLANs(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	brB := addSecondLAN(t, l.r[0], l.r[1], l.cli)
+	capB := l.cli.NewCapture("eth1")
+	vipA := netip.MustParseAddr("198.51.100.110")
+	vipB := netip.MustParseAddr("203.0.113.110")
+	top := "vrrp_sync_group SG {\n    group {\n        VI_A\n        VI_B\n    }\n}\n"
+	var d [2]*daemon
+	for i, prio := range []int{150, 100} {
+		d[i] = startDaemon(t, l.r[i].NS, l.dir, fmt.Sprintf("r%d", i), conf(fmt.Sprintf("r%d", i), nil, top,
+			inst{name: "VI_A", iface: "eth0", vrid: 60, priority: prio, vip: vipA.String() + "/24"},
+			inst{name: "VI_B", iface: "eth1", vrid: 61, priority: prio, vip: vipB.String() + "/24"}))
+	}
+	waitAddr(t, l.r[0].NS, "eth0", vipA, true, 5*time.Second)
+	waitAddr(t, l.r[0].NS, "eth1", vipB, true, 5*time.Second)
+	d[1].mustLog(0, "(VI_A) Entering BACKUP STATE", 5*time.Second)
+	d[1].mustLog(0, "(VI_B) Entering BACKUP STATE", 5*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	if hasAddr(l.r[1].NS, "eth0", vipA) || hasAddr(l.r[1].NS, "eth1", vipB) {
+		t.Fatal("backup holds a VIP while the master is healthy")
+	}
+
+	m0 := d[0].mark()
+	pulled := time.Now()
+	brB.IP("link", "set", "q0", "down")
+	d[0].mustLog(m0, "(VI_B) Entering FAULT STATE", 3*time.Second)
+	d[0].mustLog(m0, "(VI_A) Entering FAULT STATE", time.Second)
+	waitAddr(t, l.r[0].NS, "eth0", vipA, false, time.Second)
+	tookA := waitAddr(t, l.r[1].NS, "eth0", vipA, true, 2*time.Second)
+	tookB := waitAddr(t, l.r[1].NS, "eth1", vipB, true, 2*time.Second)
+	fault := d[0].logTime(m0, "(VI_B) Entering FAULT STATE")
+	t.Logf("cable pulled; master FAULT after %v; backup holds VI_A after %v and VI_B after %v",
+		fault.Sub(pulled).Round(time.Millisecond), tookA.Sub(pulled).Round(time.Millisecond), tookB.Sub(pulled).Round(time.Millisecond))
+	mac0 := l.r[0].Interface("eth0").HardwareAddr.String()
+	if !sawAdvert(l, 60, 0, mac0, time.Second) {
+		t.Error("no priority-0 advert for VI_A on LAN A from the faulted master")
+	}
+	mac1B := l.r[1].Interface("eth1").HardwareAddr.String()
+	if poll(2*time.Second, func() bool {
+		for _, a := range adverts(capB, 61) {
+			if a.priority == 100 && a.srcMAC.String() == mac1B {
+				return true
+			}
+		}
+		return false
+	}).IsZero() {
+		t.Error("no VI_B advert from the new master on LAN B")
+	}
+
+	m0 = d[0].mark()
+	brB.IP("link", "set", "q0", "up")
+	waitAddr(t, l.r[0].NS, "eth0", vipA, true, 5*time.Second)
+	waitAddr(t, l.r[0].NS, "eth1", vipB, true, 2*time.Second)
+	waitAddr(t, l.r[1].NS, "eth0", vipA, false, 2*time.Second)
+	waitAddr(t, l.r[1].NS, "eth1", vipB, false, 2*time.Second)
+	d[0].mustLog(m0, "(VI_A) Entering MASTER STATE", time.Second)
+	d[0].mustLog(m0, "(VI_B) Entering MASTER STATE", time.Second)
+}
