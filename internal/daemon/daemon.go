@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -75,9 +74,15 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 		}
 		defer vf.remove()
 	}
-	reportLVS(cfg, opts, log)
 	// Health checkers (checkers.go): run beside VRRP, never stopping it; stopped when run returns.
-	defer startCheckers(cfg, opts, log, nil)()
+	lvsrt := startLVS(cfg, opts, log)
+	defer lvsrt.stop(opts.DontReleaseIPVS)
+	var obs RSObserver
+	if lvsrt != nil {
+		obs = lvsrt
+	}
+	chk := newCheckers(cfg, opts, log, obs)
+	defer chk.stop()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -124,7 +129,7 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 				}
 			case syscall.SIGHUP:
 				sdNotify("RELOADING=1")
-				reload(ctx, opts, vrrp, log)
+				reload(ctx, opts, vrrp, chk, lvsrt, log)
 				sdNotify("READY=1")
 			case syscall.SIGUSR1, syscall.SIGUSR2, sigJSON:
 				if vrrp != nil {
@@ -159,40 +164,19 @@ func loadConfig(opts *cli.Options, log *slog.Logger) (*config.Config, int) {
 // reload re-reads the configuration; on success the engine keeps unchanged instances as they
 // are, stops removed ones and starts new ones. A configuration that cannot be loaded leaves the
 // running one untouched.
-func reload(ctx context.Context, opts *cli.Options, vrrp *vrrpRuntime, log *slog.Logger) {
+func reload(ctx context.Context, opts *cli.Options, vrrp *vrrpRuntime, chk *checkers, lvsrt *lvsRuntime, log *slog.Logger) {
 	log.Info("Reloading configuration", "config", opts.ConfigFile)
 	cfg, _ := loadConfig(opts, log)
 	if cfg == nil {
 		log.Error("reload aborted: the new configuration cannot be used; keeping the running one")
 		return
 	}
+	lvsrt.reload(cfg)
+	chk.reload(cfg)
 	if vrrp == nil {
 		return
 	}
 	if err := vrrp.reload(ctx, cfg); err != nil {
 		log.Error("reload failed", "err", err)
 	}
-}
-
-// reportLVS says once, clearly, why virtual_server blocks are not programmed.
-func reportLVS(cfg *config.Config, opts *cli.Options, log *slog.Logger) {
-	if len(cfg.VirtualServers) == 0 || opts.VRRPOnly {
-		return
-	}
-	if err := ipvsAvailable(); err != nil {
-		log.Warn("LVS is off: virtual_server blocks are not programmed because the kernel has no IPVS; VRRP runs normally", "virtual_servers", len(cfg.VirtualServers), "err", err)
-		return
-	}
-	log.Warn("LVS is off: programming IPVS is not built into gokeepalived yet; VRRP runs normally", "virtual_servers", len(cfg.VirtualServers))
-}
-
-// errNoIPVS reports a kernel without IPVS.
-var errNoIPVS = errors.New("/proc/net/ip_vs is missing (ip_vs module not loaded or not built)")
-
-// ipvsAvailable checks for the kernel's IPVS.
-func ipvsAvailable() error {
-	if _, err := os.Stat("/proc/net/ip_vs"); err != nil {
-		return errNoIPVS
-	}
-	return nil
 }
