@@ -425,7 +425,7 @@ func (p *parser) globalDefsKeywords() keywords {
 		"vrrp_garp_lower_prio_delay":      p.hSecInt(0, 255, &g.GARPLowerPrioDelay),
 		"vrrp_garp_lower_prio_repeat":     p.hInt(0, 255, &g.GARPLowerPrioRepeat),
 		"vrrp_garp_interval":              p.garpInterval(&g.GARPInterval),
-		"vrrp_gna_interval":               p.gnaInterval(&g.GNAInterval),
+		"vrrp_gna_interval":               p.garpInterval(&g.GNAInterval),
 		"vrrp_min_garp":                   p.hBool(&g.MinGARP),
 		"vrrp_garp_extra_if":              p.garpExtraIf(&g.GARPExtraIf, &g.GARPExtraIfAll),
 		"vrrp_vmac_garp_intvl":            p.deprecated("vrrp_garp_extra_if", p.garpExtraIf(&g.GARPExtraIf, &g.GARPExtraIfAll)),
@@ -650,9 +650,9 @@ func (p *parser) garpInterval(dst *time.Duration) func(*syntax.Node) {
 	}
 }
 
-// gnaInterval parses vrrp_gna_interval / gna_interval. Unlike vrrp_garp_interval it accepts 0:
-// keepalived 2.2.7 reports only the vrrp_garp_interval line of its shipped default config, which
-// sets both to 0, and 0 is the default (no rate limit) anyway.
+// gnaInterval parses garp_group's gna_interval, which accepts 0. The global vrrp_gna_interval uses
+// garpInterval: keepalived 2.2.7 rejects its 0 too (recorded for its shipped default config, lines
+// 15 and 16: "vrrp_gna_interval '0' is invalid").
 func (p *parser) gnaInterval(dst *time.Duration) func(*syntax.Node) {
 	return func(n *syntax.Node) {
 		s, ok := p.arg(n, 1)

@@ -8,7 +8,9 @@ import (
 	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
 )
 
-// The shipped default config must give exactly keepalived 2.2.7's three errors (reference §1a.9).
+// The shipped default config must give exactly keepalived 2.2.7's errors, as recorded with
+// `keepalived -t` (internal/conformance/testdata/keepalived-2.2.7/etc-default.txt): both GARP/NA
+// intervals of 0, and the two strict-mode fix-ups (reference §1a.9).
 func TestShippedDefaultConfig(t *testing.T) {
 	b, err := os.ReadFile("testdata/vrrp/default.conf")
 	if err != nil {
@@ -17,6 +19,7 @@ func TestShippedDefaultConfig(t *testing.T) {
 	cfg, d := load(t, string(b))
 	checkDiags(t, d,
 		wantDiag{15, syntax.Error, "vrrp_garp_interval '0' is invalid"},
+		wantDiag{16, syntax.Error, "vrrp_gna_interval '0' is invalid"},
 		wantDiag{20, syntax.Error, "(VI_1) State MASTER must match being address owner"},
 		wantDiag{25, syntax.Error, "(VI_1) Strict mode does not support authentication"},
 	)
