@@ -124,7 +124,9 @@ sleep 60
 		t.Fatal("the hanging script never started")
 	}
 	started := time.Now()
-	if n := len(pgroupMembers(pid)); n < 3 {
+	// The pid file is written before the sleeps start.
+	if poll(time.Second, func() bool { return len(pgroupMembers(pid)) >= 3 }).IsZero() {
+		n := len(pgroupMembers(pid))
 		t.Fatalf("script process group %d has %d members, want the shell and two sleeps (is the script its own group leader?)", pid, n)
 	}
 	d0.mustLog(m0, "VRRP_Script(chk_hang) timed out", 3*time.Second)

@@ -71,7 +71,6 @@ func TestScriptWeightFailover(t *testing.T) {
 	l := newLab(t)
 	vip := netip.MustParseAddr("198.51.100.100")
 	chk := writeScript(t, l.dir, "chk_nginx.sh", checkScript)
-	const interval = 300 * time.Millisecond
 	var d [2]*daemon
 	for i, prio := range []int{150, 100} {
 		up := filepath.Join(l.dir, fmt.Sprintf("r%d-up", i))
