@@ -4,7 +4,13 @@
 // RFC 3768/9568 timers and keepalived's behaviour.
 //
 // The non-test files are the harness (lab, daemons, kernel-timestamped
-// capture, frame decoding, address watching); they are shared with
-// bench/failover. Everything needs root and skips otherwise; every namespace
-// and process is removed in t.Cleanup, processes by PID.
+// capture, frame decoding, address watching, the failover and tie-break
+// runners); they are shared with bench/failover. Everything needs root and
+// skips otherwise; every namespace and process is removed in t.Cleanup,
+// processes by PID.
+//
+// Run as root: `go test ./internal/e2e` (about 80 s; TestMain builds
+// cmd/gokeepalived once). GOKA_E2E_IMPL=keepalived runs the
+// single-implementation scenarios against keepalived 2.2.7 instead, which is
+// how the scenarios themselves are checked against the reference.
 package e2e
