@@ -3,6 +3,7 @@ package e2etrack
 import (
 	"fmt"
 	"net/netip"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -63,10 +64,20 @@ func TestSyncGroupTwoLANs(t *testing.T) {
 	capB := l.cli.NewCapture("eth1")
 	vipA := netip.MustParseAddr("198.51.100.110")
 	vipB := netip.MustParseAddr("203.0.113.110")
-	top := "vrrp_sync_group SG {\n    group {\n        VI_A\n        VI_B\n    }\n}\n"
+	note := writeScript(t, l.dir, "note.sh", noteScript)
+	fifoPath := filepath.Join(l.dir, "vrrp.fifo")
+	fifo := openFIFO(t, fifoPath)
 	var d [2]*daemon
 	for i, prio := range []int{150, 100} {
-		d[i] = startDaemon(t, l.r[i].NS, l.dir, fmt.Sprintf("r%d", i), conf(fmt.Sprintf("r%d", i), nil, top,
+		// Only the master reports to the FIFO and the group notify script.
+		top := "vrrp_sync_group SG {\n    group {\n        VI_A\n        VI_B\n    }\n"
+		var global []string
+		if i == 0 {
+			top += fmt.Sprintf("    notify \"%s generic\"\n", note)
+			global = []string{"vrrp_notify_fifo " + fifoPath}
+		}
+		top += "}\n"
+		d[i] = startDaemon(t, l.r[i].NS, l.dir, fmt.Sprintf("r%d", i), conf(fmt.Sprintf("r%d", i), global, top,
 			inst{name: "VI_A", iface: "eth0", vrid: 60, priority: prio, vip: vipA.String() + "/24"},
 			inst{name: "VI_B", iface: "eth1", vrid: 61, priority: prio, vip: vipB.String() + "/24"}))
 	}
@@ -90,6 +101,18 @@ func TestSyncGroupTwoLANs(t *testing.T) {
 	fault := d[0].logTime(m0, "(VI_B) Entering FAULT STATE")
 	t.Logf("cable pulled; master FAULT after %v; backup holds VI_A after %v and VI_B after %v",
 		fault.Sub(pulled).Round(time.Millisecond), tookA.Sub(pulled).Round(time.Millisecond), tookB.Sub(pulled).Round(time.Millisecond))
+	// Notifications: every member and the group report FAULT; a group
+	// carries priority 0 (keepalived vrrp_notify.c).
+	for _, want := range []string{"INSTANCE \"VI_A\" FAULT 150\n", "INSTANCE \"VI_B\" FAULT 150\n", "GROUP \"SG\" FAULT 0\n"} {
+		if poll(time.Second, func() bool { return strings.Contains(fifo.String(), want) }).IsZero() {
+			t.Errorf("FIFO lacks %q:\n%s", want, fifo.String())
+		}
+	}
+	if poll(time.Second, func() bool {
+		return strings.Contains(strings.Join(readNotes(l.dir), "\n"), "[generic][GROUP][SG][FAULT][0]")
+	}).IsZero() {
+		t.Errorf("group notify did not get GROUP SG FAULT 0: %q", readNotes(l.dir))
+	}
 	mac0 := l.r[0].Interface("eth0").HardwareAddr.String()
 	if !sawAdvert(l, 60, 0, mac0, time.Second) {
 		t.Error("no priority-0 advert for VI_A on LAN A from the faulted master")
@@ -114,4 +137,8 @@ func TestSyncGroupTwoLANs(t *testing.T) {
 	waitAddr(t, l.r[1].NS, "eth1", vipB, false, 2*time.Second)
 	d[0].mustLog(m0, "(VI_A) Entering MASTER STATE", time.Second)
 	d[0].mustLog(m0, "(VI_B) Entering MASTER STATE", time.Second)
+	if poll(time.Second, func() bool { return strings.HasSuffix(fifo.String(), "GROUP \"SG\" MASTER 0\n") }).IsZero() {
+		t.Errorf("FIFO does not end with the group's MASTER line:\n%s", fifo.String())
+	}
+	t.Logf("master's FIFO:\n%s", fifo.String())
 }
