@@ -22,6 +22,12 @@ var vmChecks = []string{
 	"traffic and stats", "server down removed", "quorum lost, sorry server", "restart listeners",
 	"quorum regained", "reload one weight = one update", "reload table", "identical reload = no operation",
 	"sync daemon", "stop", "stop table",
+	// The daemon scenario (vmtest/daemon.go): the real gokeepalived with its own checkers.
+	"daemon start", "daemon initial table", "daemon HTTP_GET server down removed, TCP_CHECK inhibited server weight 0",
+	"daemon quorum lost, sorry server", "daemon quorum regained", "daemon traffic and stats", "daemon VRRP MASTER",
+	"daemon reload one weight (SIGHUP) = one update", "daemon reload table", "daemon reload keeps the other entries (counters)",
+	"daemon identical reload = no operation", "daemon SIGTERM exit", "daemon SIGTERM table", "daemon SIGTERM cleanup",
+	"daemon log has no errors",
 }
 
 // TestIPVSInVM boots a Debian kernel with IPVS under qemu and runs internal/lvs/vmtest in it: the
@@ -56,20 +62,21 @@ func TestIPVSInVM(t *testing.T) {
 	dir := lines[len(lines)-1]
 	prepared := time.Since(start)
 
-	// The guest program, static, appended as a second cpio archive.
+	// The guest program and the daemon, static, appended as a second cpio archive.
 	tmp := t.TempDir()
 	gobin, err := exec.LookPath("go")
 	if err != nil {
 		t.Fatalf("go not found: %v", err)
 	}
-	build := exec.Command(gobin, "build", "-trimpath", "-o", filepath.Join(tmp, "root", "vmtest"), "./vmtest")
+	build := exec.Command(gobin, "build", "-trimpath", "-o", filepath.Join(tmp, "root")+"/", "./vmtest", "../../cmd/gokeepalived")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
 	if b, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build guest: %v\n%s", err, b)
 	}
+	built := time.Since(start)
 	cp := exec.Command("cpio", "-o", "-H", "newc", "--quiet")
 	cp.Dir = filepath.Join(tmp, "root")
-	cp.Stdin = strings.NewReader("vmtest\n")
+	cp.Stdin = strings.NewReader("vmtest\ngokeepalived\n")
 	archive, err := cp.Output()
 	if err != nil {
 		t.Fatalf("cpio: %v", err)
@@ -117,6 +124,7 @@ func TestIPVSInVM(t *testing.T) {
 	done := regexp.MustCompile(`^VMTEST DONE pass=(\d+) fail=(\d+)$`)
 	var sawDone bool
 	var console []string
+	var booted, daemonAt time.Duration // since start: the guest's first line, the daemon scenario's first
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() {
 		line := strings.TrimRight(strings.ReplaceAll(sc.Text(), "\r", ""), " ")
@@ -124,6 +132,12 @@ func TestIPVSInVM(t *testing.T) {
 			line = line[i:] // the first line follows the BIOS's escape sequences
 		}
 		console = append(console, line)
+		switch {
+		case line == "VMTEST BOOTED":
+			booted = time.Since(start)
+		case daemonAt == 0 && strings.HasPrefix(line, "VMTEST ") && strings.Contains(line, " daemon "):
+			daemonAt = time.Since(start)
+		}
 		switch {
 		case strings.HasPrefix(line, "VMTEST PASS "):
 			passed[strings.TrimPrefix(line, "VMTEST PASS ")] = true
@@ -144,5 +158,8 @@ func TestIPVSInVM(t *testing.T) {
 			t.Errorf("check %q did not pass", c)
 		}
 	}
-	t.Logf("prepare %v, total %v (kernel and initramfs in %s)", prepared.Round(time.Millisecond), time.Since(start).Round(time.Millisecond), dir)
+	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
+	total := time.Since(start)
+	t.Logf("prepare %v, build %v, boot %v, manager scenario %v, daemon scenario %v, total %v (kernel and initramfs in %s)",
+		ms(prepared), ms(built-prepared), ms(booted-built), ms(daemonAt-booted), ms(total-daemonAt), ms(total), dir)
 }

@@ -96,6 +96,9 @@ func main() {
 	if err := run(&r); err != nil {
 		r.check("run", err)
 	}
+	if err := runDaemon(&r); err != nil {
+		r.check("daemon run", err)
+	}
 	fmt.Printf("VMTEST DONE pass=%d fail=%d\n", r.pass, r.fail)
 }
 
