@@ -116,7 +116,11 @@ func TestScriptWeightFailover(t *testing.T) {
 	if lag := gone.Sub(failAt); lag > time.Second {
 		t.Errorf("VIP left the master %v after the demotion, want one master-down interval", lag)
 	}
-	// The wire: the new master advertises its own priority 100.
+	// The wire: the demoted master advertised 90 until it was preempted,
+	// then the new master advertises its own priority 100.
+	if !sawAdvert(l, 51, 90, l.r[0].Interface("eth0").HardwareAddr.String(), time.Second) {
+		t.Error("the demoted master never advertised priority 150-60 = 90")
+	}
 	mac1 := l.r[1].Interface("eth0").HardwareAddr.String()
 	if _, ok := l.cap.WaitFor(2*time.Second, func(f nettest.Frame) bool {
 		a, ok := parseAdvert(f)
