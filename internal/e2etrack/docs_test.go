@@ -19,6 +19,13 @@ import (
 // docBlock returns the first fenced block after heading in docs/name.
 func docBlock(t *testing.T, name, heading string) string {
 	t.Helper()
+	return docBlocks(t, name, heading)[0]
+}
+
+// docBlocks returns the fenced blocks of the section under heading in
+// docs/name (up to the next "## " heading).
+func docBlocks(t *testing.T, name, heading string) []string {
+	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "docs", name))
 	if err != nil {
 		t.Fatal(err)
@@ -28,11 +35,18 @@ func docBlock(t *testing.T, name, heading string) string {
 	if i < 0 {
 		t.Fatalf("docs/%s has no %q section", name, heading)
 	}
-	m := regexp.MustCompile("(?s)```\n(.*?)```").FindStringSubmatch(s[i:])
-	if m == nil {
+	s = s[i+1:]
+	if j := strings.Index(s[len(heading):], "\n## "); j >= 0 {
+		s = s[:len(heading)+j]
+	}
+	var out []string
+	for _, m := range regexp.MustCompile("(?s)```\n(.*?)```").FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	if len(out) == 0 {
 		t.Fatalf("docs/%s %q has no example block", name, heading)
 	}
-	return m[1]
+	return out
 }
 
 // webServer is the "nginx" of the docs example: an HTTP server on

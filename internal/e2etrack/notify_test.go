@@ -1,7 +1,6 @@
 package e2etrack
 
 import (
-	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -78,47 +77,46 @@ func readNotes(dir string) []string {
 	return strings.Split(s, "\n")
 }
 
-// TestNotifyScriptsAndFIFO: one router goes BACKUP at start-up, MASTER
-// after the master-down timer and STOP at SIGTERM. Each state runs its
-// notify_* script (the quoted command split shell-like) and then the generic
-// notify with INSTANCE VI_1 STATE PRIO, in that order; vrrp_notify_fifo gets
-// keepalived's byte-exact lines; notify_stop runs before the daemon exits.
+// TestNotifyScriptsAndFIFO runs the example of docs/notify.md ("End-to-end:
+// scripts and FIFO on a real router"): one router goes BACKUP at start-up,
+// MASTER after the master-down timer and STOP at SIGTERM. Each state runs
+// its notify_* script (the quoted command split shell-like) and then the
+// generic notify with INSTANCE VI_1 STATE PRIO, in that order;
+// vrrp_notify_fifo gets keepalived's byte-exact lines; notify_stop runs
+// before the daemon exits. The expected outputs are the documented ones.
 func TestNotifyScriptsAndFIFO(t *testing.T) {
 	t.Parallel()
+	blocks := docBlocks(t, "notify.md", "## End-to-end: scripts and FIFO on a real router")
+	if len(blocks) != 4 {
+		t.Fatalf("docs/notify.md example has %d blocks, want config, script, notes, FIFO", len(blocks))
+	}
 	l := newLab(t)
-	vip := netip.MustParseAddr("198.51.100.106")
-	note := writeScript(t, l.dir, "note.sh", noteScript)
-	fifoPath := filepath.Join(l.dir, "vrrp.fifo")
-	fifo := openFIFO(t, fifoPath)
-	in := inst{name: "VI_1", vrid: 57, priority: 150, vip: vip.String() + "/24", extra: []string{
-		fmt.Sprintf(`notify_master "%s master 'two words'"`, note),
-		fmt.Sprintf(`notify_backup "%s backup"`, note),
-		fmt.Sprintf(`notify_fault "%s fault"`, note),
-		fmt.Sprintf(`notify_stop "%s stop"`, note),
-		fmt.Sprintf(`notify "%s generic"`, note),
-	}}
-	d0 := startDaemon(t, l.r[0].NS, l.dir, "r0", conf("r0", []string{"vrrp_notify_fifo " + fifoPath}, "", in))
-	waitAddr(t, l.r[0].NS, "eth0", vip, true, 5*time.Second)
-	want := []string{
-		"[backup]",
-		"[generic][INSTANCE][VI_1][BACKUP][150]",
-		"[master][two words]",
-		"[generic][INSTANCE][VI_1][MASTER][150]",
+	paths := strings.NewReplacer("/etc/keepalived/", l.dir+"/", "/run/keepalived/", l.dir+"/")
+	cfg, script, wantNotes, wantFIFO := paths.Replace(blocks[0]), paths.Replace(blocks[1]), blocks[2], blocks[3]
+	vip := netip.MustParseAddr("198.51.100.10")
+	if err := os.WriteFile(filepath.Join(l.dir, "note.sh"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
 	}
-	if poll(3*time.Second, func() bool { return len(readNotes(l.dir)) >= len(want) }).IsZero() {
-		t.Fatalf("notify scripts wrote %q, want %q", readNotes(l.dir), want)
+	fifo := openFIFO(t, filepath.Join(l.dir, "vrrp.fifo"))
+	d0 := startDaemon(t, l.r[0].NS, l.dir, "r0", cfg)
+	waitAddr(t, l.r[0].NS, "eth0", vip, true, 10*time.Second)
+	notes := strings.Split(strings.TrimSpace(wantNotes), "\n")
+	fifoLines := strings.SplitAfter(wantFIFO, "\n")
+	// Before the stop: the BACKUP and MASTER parts.
+	if poll(3*time.Second, func() bool { return len(readNotes(l.dir)) >= 4 }).IsZero() {
+		t.Fatalf("notify scripts wrote %q, want %q", readNotes(l.dir), notes[:4])
 	}
-	wantFIFO := "INSTANCE \"VI_1\" BACKUP 150\nINSTANCE \"VI_1\" MASTER 150\n"
-	if poll(time.Second, func() bool { return fifo.String() == wantFIFO }).IsZero() {
-		t.Fatalf("FIFO carried %q, want %q", fifo.String(), wantFIFO)
+	if got := readNotes(l.dir); strings.Join(got, "\n") != strings.Join(notes[:4], "\n") {
+		t.Errorf("notify scripts before the stop:\n got %q\nwant %q", got, notes[:4])
+	}
+	if want := strings.Join(fifoLines[:2], ""); poll(time.Second, func() bool { return fifo.String() == want }).IsZero() {
+		t.Fatalf("FIFO carried %q, want %q", fifo.String(), want)
 	}
 
 	d0.stop(5 * time.Second)
-	want = append(want, "[stop]", "[generic][INSTANCE][VI_1][STOP][150]")
-	if got := readNotes(l.dir); strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("notify scripts by the time the daemon exited:\n got %q\nwant %q", got, want)
+	if got := readNotes(l.dir); strings.Join(got, "\n") != strings.Join(notes, "\n") {
+		t.Errorf("notify scripts by the time the daemon exited:\n got %q\nwant %q", got, notes)
 	}
-	wantFIFO += "INSTANCE \"VI_1\" STOP 150\n"
 	if got := fifo.String(); got != wantFIFO {
 		t.Errorf("FIFO after stop: got %q, want %q", got, wantFIFO)
 	}
