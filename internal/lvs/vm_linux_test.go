@@ -27,7 +27,7 @@ var vmChecks = []string{
 	"daemon quorum lost, sorry server", "daemon quorum regained", "daemon traffic and stats", "daemon VRRP MASTER",
 	"daemon reload one weight (SIGHUP) = one update", "daemon reload table", "daemon reload keeps the other entries (counters)",
 	"daemon identical reload = no operation", "daemon SIGTERM exit", "daemon SIGTERM table", "daemon SIGTERM cleanup",
-	"daemon log has no errors",
+	"daemon log has no errors", "daemon -I keeps IPVS at SIGTERM",
 }
 
 // TestIPVSInVM boots a Debian kernel with IPVS under qemu and runs internal/lvs/vmtest in it: the
@@ -68,7 +68,7 @@ func TestIPVSInVM(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go not found: %v", err)
 	}
-	build := exec.Command(gobin, "build", "-trimpath", "-o", filepath.Join(tmp, "root")+"/", "./vmtest", "../../cmd/gokeepalived")
+	build := exec.Command(gobin, "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(tmp, "root")+"/", "./vmtest", "../../cmd/gokeepalived")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
 	if b, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build guest: %v\n%s", err, b)
@@ -160,6 +160,6 @@ func TestIPVSInVM(t *testing.T) {
 	}
 	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
 	total := time.Since(start)
-	t.Logf("prepare %v, build %v, boot %v, manager scenario %v, daemon scenario %v, total %v (kernel and initramfs in %s)",
+	t.Logf("prepare %v, build %v, initramfs and boot %v, manager scenario %v, daemon scenario %v, total %v (kernel and initramfs in %s)",
 		ms(prepared), ms(built-prepared), ms(booted-built), ms(daemonAt-booted), ms(total-daemonAt), ms(total), dir)
 }

@@ -105,39 +105,41 @@ virtual_server 198.51.100.12 443 {
 const (
 	daemonDir     = "/tmp/gk"
 	daemonConfig  = daemonDir + "/keepalived.conf"
-	daemonLog     = daemonDir + "/gokeepalived.log"
 	daemonPIDFile = daemonDir + "/keepalived.pid"
 )
 
 // daemon is the gokeepalived process under test.
 type daemon struct {
-	cmd    *exec.Cmd
-	log    *os.File
-	exited chan error
+	cmd     *exec.Cmd
+	logPath string
+	log     *os.File
+	exited  chan error
 }
 
 // startDaemon writes the configuration with the first HTTP server's weight w and starts
 // gokeepalived in the foreground (-n), logging to the console (-l) in detail (-D), which is
-// redirected to daemonLog.
-func startDaemon(w int) (*daemon, error) {
+// redirected to daemonDir/name.log; extra are more options.
+func startDaemon(w int, name string, extra ...string) (*daemon, error) {
 	if err := os.MkdirAll(daemonDir, 0o755); err != nil {
 		return nil, err
 	}
 	if err := writeDaemonConf(w); err != nil {
 		return nil, err
 	}
-	f, err := os.Create(daemonLog)
+	logPath := daemonDir + "/" + name + ".log"
+	f, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(daemonBin, "-n", "-l", "-D", "-f", daemonConfig, "-p", daemonPIDFile,
-		"-r", daemonDir+"/vrrp.pid", "-c", daemonDir+"/checkers.pid")
+	args := append([]string{"-n", "-l", "-D", "-f", daemonConfig, "-p", daemonPIDFile,
+		"-r", daemonDir + "/vrrp.pid", "-c", daemonDir + "/checkers.pid"}, extra...)
+	cmd := exec.Command(daemonBin, args...)
 	cmd.Stdout, cmd.Stderr = f, f
 	if err := cmd.Start(); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("start %s: %w", daemonBin, err)
 	}
-	d := &daemon{cmd: cmd, log: f, exited: make(chan error, 1)}
+	d := &daemon{cmd: cmd, logPath: logPath, log: f, exited: make(chan error, 1)}
 	go func() { d.exited <- cmd.Wait() }()
 	return d, nil
 }
@@ -153,7 +155,7 @@ func writeDaemonConf(w int) error {
 
 // logText returns the daemon's log so far.
 func (d *daemon) logText() string {
-	b, _ := os.ReadFile(daemonLog)
+	b, _ := os.ReadFile(d.logPath)
 	return string(b)
 }
 
@@ -192,6 +194,48 @@ func (d *daemon) started() error {
 	return nil
 }
 
+// stop sends SIGTERM and waits for the daemon to exit.
+func (d *daemon) stop() error {
+	if err := d.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return err
+	}
+	select {
+	case err := <-d.exited:
+		d.exited <- err
+		return err
+	case <-time.After(15 * time.Second):
+		return errors.New("still running 15 s after SIGTERM")
+	}
+}
+
+// logErrors returns the log's error lines as an error and prints its warnings for the report.
+func (d *daemon) logErrors() error {
+	var errs []string
+	for _, l := range strings.Split(d.logText(), "\n") {
+		switch {
+		case strings.Contains(l, "level=ERROR"):
+			errs = append(errs, l)
+		case strings.Contains(l, "level=WARN"):
+			fmt.Printf("VMTEST INFO daemon warning: %s\n", l)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%d error lines: %s", len(errs), strings.Join(errs, " | "))
+	}
+	return nil
+}
+
+// dumpLogOnFailure prints the daemon's log when a check failed: its own words are the best
+// evidence.
+func (d *daemon) dumpLogOnFailure(r *results) {
+	if r.fail == 0 {
+		return
+	}
+	for _, l := range strings.Split(strings.TrimSpace(d.logText()), "\n") {
+		fmt.Printf("VMTEST INFO %s: %s\n", d.logPath, l)
+	}
+}
+
 // kill stops the daemon by its PID if it still runs (after a failure).
 func (d *daemon) kill() {
 	if d == nil {
@@ -207,7 +251,7 @@ func (d *daemon) kill() {
 	d.log.Close()
 }
 
-// reloadChanges is the "LVS reloaded" log line's changes; the n-th (from 1) such line is parsed.
+// reloadChanges matches the changes of each "LVS reloaded" log line (lvs.Changes printed with %+v).
 var reloadChanges = regexp.MustCompile(`msg="LVS reloaded" changes="\{([^}]*)\}"`)
 
 // changesTotal sums the counters of a printed lvs.Changes ("ServicesCreated:0 ... Flushed:false").
@@ -333,21 +377,14 @@ func runDaemon(r *results) error {
 		return err
 	}
 
-	d, err := startDaemon(2)
+	d, err := startDaemon(2, "gokeepalived")
 	if err != nil {
 		r.check("daemon start", err)
 		return err
 	}
 	defer d.kill()
 	r.check("daemon start", d.started())
-	defer func() {
-		// On any failure the daemon's own words are the best evidence.
-		if r.fail > 0 {
-			for _, l := range strings.Split(strings.TrimSpace(d.logText()), "\n") {
-				fmt.Printf("VMTEST INFO daemon log: %s\n", l)
-			}
-		}
-	}()
+	defer d.dumpLogOnFailure(r)
 
 	const web = "TCP 198.51.100.11:80 wrr"
 	const tls = "TCP 198.51.100.12:443 rr"
@@ -471,7 +508,8 @@ func runDaemon(r *results) error {
 		}
 		return nil
 	}())
-	r.check("daemon reload table", expect(c, replace(full, web+" -> 203.0.113.11:8011 Masq 2", web+" -> 203.0.113.11:8011 Masq 5")...))
+	reloaded := replace(full, web+" -> 203.0.113.11:8011 Masq 2", web+" -> 203.0.113.11:8011 Masq 5")
+	r.check("daemon reload table", expect(c, reloaded...))
 	r.check("daemon reload keeps the other entries (counters)", func() error {
 		if before == nil {
 			return errors.New("no counters before the reload")
@@ -504,22 +542,11 @@ func runDaemon(r *results) error {
 		if total, _ := changesTotal(got); total != 0 {
 			return fmt.Errorf("identical reload changes {%s}", got)
 		}
-		return expect(c, replace(full, web+" -> 203.0.113.11:8011 Masq 2", web+" -> 203.0.113.11:8011 Masq 5")...)
+		return expect(c, reloaded...)
 	}())
 
 	// SIGTERM: the daemon exits 0, its services and VIP are gone, the foreign service stays.
-	r.check("daemon SIGTERM exit", func() error {
-		if err := d.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-			return err
-		}
-		select {
-		case err := <-d.exited:
-			d.exited <- err
-			return err
-		case <-time.After(15 * time.Second):
-			return errors.New("still running 15 s after SIGTERM")
-		}
-	}())
+	r.check("daemon SIGTERM exit", d.stop())
 	r.check("daemon SIGTERM table", expect(c, base...))
 	r.check("daemon SIGTERM cleanup", func() error {
 		out, err := sh("ip", "-o", "addr", "show", "dev", "vr0")
@@ -535,21 +562,37 @@ func runDaemon(r *results) error {
 		return nil
 	}())
 
-	// The log: no error, and every warning shown for the report.
-	r.check("daemon log has no errors", func() error {
-		var errs []string
-		for _, l := range strings.Split(d.logText(), "\n") {
-			switch {
-			case strings.Contains(l, "level=ERROR"):
-				errs = append(errs, l)
-			case strings.Contains(l, "level=WARN"):
-				fmt.Printf("VMTEST INFO daemon warning: %s\n", l)
-			}
+	r.check("daemon log has no errors", d.logErrors())
+
+	// keepalived -I (--dont-release-ipvs): a second daemon on the same configuration programs the
+	// same table and leaves it at SIGTERM.
+	d2, err := startDaemon(5, "gokeepalived-I", "-I")
+	if err != nil {
+		r.check("daemon -I keeps IPVS at SIGTERM", err)
+		return err
+	}
+	defer d2.kill()
+	defer d2.dumpLogOnFailure(r)
+	r.check("daemon -I keeps IPVS at SIGTERM", func() error {
+		if err := d2.started(); err != nil {
+			return err
 		}
-		if len(errs) > 0 {
-			return fmt.Errorf("%d error lines: %s", len(errs), strings.Join(errs, " | "))
+		if err := expect(c, reloaded...); err != nil {
+			return err
 		}
-		return nil
+		if err := d2.stop(); err != nil {
+			return fmt.Errorf("exit: %w", err)
+		}
+		if err := expect(c, reloaded...); err != nil {
+			return fmt.Errorf("after SIGTERM: %w", err)
+		}
+		return d2.logErrors()
 	}())
+	// What -I left is the operator's to remove.
+	for _, svc := range []string{"198.51.100.11:80", "198.51.100.12:443"} {
+		if _, err := sh("ipvsadm", "-D", "-t", svc); err != nil {
+			return err
+		}
+	}
 	return nil
 }
