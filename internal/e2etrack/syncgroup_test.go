@@ -3,6 +3,7 @@ package e2etrack
 import (
 	"fmt"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,6 +68,11 @@ func TestSyncGroupTwoLANs(t *testing.T) {
 	note := writeScript(t, l.dir, "note.sh", noteScript)
 	fifoPath := filepath.Join(l.dir, "vrrp.fifo")
 	fifo := openFIFO(t, fifoPath)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("master's FIFO:\n%s", fifo.String())
+		}
+	})
 	var d [2]*daemon
 	for i, prio := range []int{150, 100} {
 		// Only the master reports to the FIFO and the group notify script.
@@ -141,4 +147,35 @@ func TestSyncGroupTwoLANs(t *testing.T) {
 		t.Errorf("FIFO does not end with the group's MASTER line:\n%s", fifo.String())
 	}
 	t.Logf("master's FIFO:\n%s", fifo.String())
+}
+
+// TestSyncGroupFIFOStartupOrder: keepalived 2.2.7 writes the group's
+// BACKUP line before its members' at start-up (captured:
+// `GROUP "SG" BACKUP 0`, `INSTANCE "VI_A" BACKUP 150`, `INSTANCE "VI_B"
+// BACKUP 150`), and the group's MASTER line after both members' MASTER
+// lines. gokeepalived writes the group line between the members' BACKUP
+// lines, so this runs only with E2ETRACK_KNOWN_BUGS=1.
+func TestSyncGroupFIFOStartupOrder(t *testing.T) {
+	if os.Getenv("E2ETRACK_KNOWN_BUGS") == "" {
+		t.Skip("known difference: GROUP BACKUP line is not first at start-up; set E2ETRACK_KNOWN_BUGS=1 to run")
+	}
+	t.Parallel()
+	l := newLab(t)
+	fifoPath := filepath.Join(l.dir, "vrrp.fifo")
+	fifo := openFIFO(t, fifoPath)
+	top := "vrrp_sync_group SG {\n    group {\n        VI_A\n        VI_B\n    }\n}\n"
+	startDaemon(t, l.r[0].NS, l.dir, "r0", conf("r0", []string{"vrrp_notify_fifo " + fifoPath}, top,
+		inst{name: "VI_A", vrid: 63, priority: 150, vip: "198.51.100.112/24"},
+		inst{name: "VI_B", vrid: 64, priority: 150, vip: "198.51.100.113/24"}))
+	if poll(5*time.Second, func() bool { return strings.Count(fifo.String(), "\n") >= 6 }).IsZero() {
+		t.Fatalf("FIFO:\n%s", fifo.String())
+	}
+	lines := strings.Split(fifo.String(), "\n")
+	wantStart := []string{`GROUP "SG" BACKUP 0`, `INSTANCE "VI_A" BACKUP 150`, `INSTANCE "VI_B" BACKUP 150`}
+	if strings.Join(lines[:3], "\n") != strings.Join(wantStart, "\n") {
+		t.Errorf("start-up lines %q, want keepalived's %q", lines[:3], wantStart)
+	}
+	if lines[5] != `GROUP "SG" MASTER 0` {
+		t.Errorf("sixth line %q, want the group's MASTER line after both members'", lines[5])
+	}
 }
