@@ -1,12 +1,19 @@
 //go:build linux
 
 // Command vmtest is the guest side of the IPVS VM test (internal/lvs/vm_linux_test.go,
-// docs/lvs.md). It runs as a static binary inside a qemu guest whose kernel has IPVS: it starts
-// TCP listeners as real servers, runs the ipvs client and the lvs manager with a minimal TCP
-// connect health loop, and checks the IPVS table through the client and through ipvsadm -Ln as
-// servers stop and start, the quorum is lost and regained, a reload changes one weight, and the
-// manager stops. It prints "VMTEST PASS name", "VMTEST FAIL name: why" and finally
-// "VMTEST DONE pass=N fail=M", which the host test turns into assertions.
+// docs/lvs.md). It runs as a static binary inside a qemu guest whose kernel has IPVS, in two
+// scenarios that check the IPVS table through the client and through ipvsadm -Ln at every step:
+//
+//   - the manager (main.go): TCP listeners as real servers, the ipvs client and the lvs manager
+//     fed by a minimal TCP connect health loop, errno parity with ipvstest.Memory, servers that
+//     stop and start, the quorum lost and regained, reloads, the sync daemon and the stop;
+//   - the daemon (daemon.go): the real, static gokeepalived the host put at /gokeepalived, with
+//     its own HTTP_GET and TCP_CHECK checkers against HTTP and TCP servers on loopback addresses,
+//     a quorum and a sorry server, a SIGHUP reload that changes one weight, a VRRP instance on a
+//     veth that must become MASTER, SIGTERM (and -I) with a foreign ipvsadm service beside it.
+//
+// It prints "VMTEST PASS name", "VMTEST FAIL name: why" and finally "VMTEST DONE pass=N fail=M",
+// which the host test turns into assertions.
 package main
 
 import (
