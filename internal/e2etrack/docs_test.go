@@ -130,6 +130,7 @@ func countBetween(ts []time.Time, from, to time.Time) int {
 // records.
 func TestDocsNginxExample(t *testing.T) {
 	t.Parallel()
+	requireBinary(t)
 	example := docBlock(t, "tracking.md", "## End-to-end: the nginx example")
 	if !strings.Contains(example, "priority 150") {
 		t.Fatal("the docs example lost its priority 150 line")

@@ -86,6 +86,7 @@ func readNotes(dir string) []string {
 // before the daemon exits. The expected outputs are the documented ones.
 func TestNotifyScriptsAndFIFO(t *testing.T) {
 	t.Parallel()
+	requireBinary(t)
 	blocks := docBlocks(t, "notify.md", "## End-to-end: scripts and FIFO on a real router")
 	if len(blocks) != 4 {
 		t.Fatalf("docs/notify.md example has %d blocks, want config, script, notes, FIFO", len(blocks))
