@@ -194,6 +194,17 @@ func (d *daemon) started() error {
 	return nil
 }
 
+// exitedEarly returns an error when the daemon has exited before being told to.
+func (d *daemon) exitedEarly() error {
+	select {
+	case err := <-d.exited:
+		d.exited <- err
+		return fmt.Errorf("the daemon exited by itself: %v", err)
+	default:
+		return nil
+	}
+}
+
 // stop sends SIGTERM and waits for the daemon to exit.
 func (d *daemon) stop() error {
 	if err := d.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -383,8 +394,14 @@ func runDaemon(r *results) error {
 		return err
 	}
 	defer d.kill()
-	r.check("daemon start", d.started())
 	defer d.dumpLogOnFailure(r)
+	// Each expectation below waits up to 15 s; a daemon that is gone would make them outlast the
+	// host's 120 s bound and hide the results, so the scenario stops at the first sign of it.
+	if err := d.started(); err != nil {
+		r.check("daemon start", err)
+		return err
+	}
+	r.check("daemon start", nil)
 
 	const web = "TCP 198.51.100.11:80 wrr"
 	const tls = "TCP 198.51.100.12:443 rr"
@@ -422,6 +439,9 @@ func runDaemon(r *results) error {
 		return err
 	}
 	r.check("daemon quorum regained", expect(c, full...))
+	if err := d.exitedEarly(); err != nil {
+		return err
+	}
 
 	// Traffic through both virtual servers reaches every real server and is counted, so that
 	// the reload below can show that it left the other entries alone (a re-created destination
@@ -525,6 +545,9 @@ func runDaemon(r *results) error {
 		}
 		return nil
 	}())
+	if err := d.exitedEarly(); err != nil {
+		return err
+	}
 	r.check("daemon identical reload = no operation", func() error {
 		if err := d.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 			return err
