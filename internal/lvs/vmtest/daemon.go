@@ -331,6 +331,38 @@ func destStats(c ipvs.Client) (map[string]uint64, error) {
 	return out, nil
 }
 
+// ipvsadmStats returns the connection counters of ipvsadm -Ln --stats --exact, keyed as destStats.
+func ipvsadmStats() (map[string]uint64, error) {
+	raw, err := sh("ipvsadm", "-Ln", "--stats", "--exact")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]uint64{}
+	var svc string
+	for _, line := range strings.Split(raw, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 || f[1] == "RemoteAddress:Port" || f[0] == "Prot" {
+			continue
+		}
+		switch f[0] {
+		case "TCP", "UDP", "SCTP", "FWM":
+			n, err := strconv.ParseUint(f[2], 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("ipvsadm --stats line %q: %w", line, err)
+			}
+			svc = f[0] + " " + f[1]
+			out[svc] = n
+		case "->":
+			n, err := strconv.ParseUint(f[2], 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("ipvsadm --stats line %q: %w", line, err)
+			}
+			out[svc+" -> "+f[1]] = n
+		}
+	}
+	return out, nil
+}
+
 // runDaemon is the daemon scenario: the real gokeepalived programs IPVS from its own HTTP_GET and
 // TCP_CHECK checkers while the real servers stop and start, reloads on SIGHUP, and removes what it
 // created on SIGTERM.
@@ -542,6 +574,19 @@ func runDaemon(r *results) error {
 			if after[k] < n {
 				return fmt.Errorf("%s: %d connections before the reload, %d after (re-created)", k, n, after[k])
 			}
+		}
+		// The same counters as ipvsadm prints them (no traffic goes through the VIPs meanwhile).
+		adm, err := ipvsadmStats()
+		if err != nil {
+			return err
+		}
+		for k, n := range after {
+			if adm[k] != n {
+				return fmt.Errorf("%s: %d connections through our client, %d through ipvsadm", k, n, adm[k])
+			}
+		}
+		if len(adm) != len(after) {
+			return fmt.Errorf("ipvsadm counters %v, ours %v", adm, after)
 		}
 		return nil
 	}())
