@@ -155,7 +155,9 @@ sleep 60
 	if g := gone.Sub(timedOut); g > 500*time.Millisecond {
 		t.Errorf("process group outlived the timeout by %v", g)
 	}
-	if el := timedOut.Sub(started); el < 900*time.Millisecond || el > 1800*time.Millisecond {
+	// The daemon's timer starts at fork, the script's clock reading a
+	// shell start-up later (tens of ms, more on a loaded machine).
+	if el := timedOut.Sub(started); el < 700*time.Millisecond || el > 1800*time.Millisecond {
 		t.Errorf("timed out %v after the script started, want about the 1 s timeout", el)
 	}
 }
