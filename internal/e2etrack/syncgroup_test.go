@@ -179,3 +179,53 @@ func TestSyncGroupFIFOStartupOrder(t *testing.T) {
 		t.Errorf("sixth line %q, want the group's MASTER line after both members'", lines[5])
 	}
 }
+
+// TestSyncGroupTrackScript: a weight-0 track_script on the sync group
+// applies to every member, so its failure faults both instances on the
+// master and the backup takes both VIPs; when it succeeds again the master
+// takes both back.
+func TestSyncGroupTrackScript(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	vipA := netip.MustParseAddr("198.51.100.114")
+	vipB := netip.MustParseAddr("198.51.100.115")
+	up := filepath.Join(l.dir, "up")
+	if err := os.WriteFile(up, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var d [2]*daemon
+	for i, prio := range []int{150, 100} {
+		top := fmt.Sprintf("vrrp_script chk_up {\n    script \"/usr/bin/test -f %s\"\n    interval 0.2\n}\n", up)
+		top += "vrrp_sync_group SG {\n    group {\n        VI_A\n        VI_B\n    }\n"
+		if i == 0 {
+			top += "    track_script {\n        chk_up\n    }\n"
+		}
+		top += "}\n"
+		d[i] = startDaemon(t, l.r[i].NS, l.dir, fmt.Sprintf("r%d", i), conf(fmt.Sprintf("r%d", i), nil, top,
+			inst{name: "VI_A", vrid: 65, priority: prio, vip: vipA.String() + "/24"},
+			inst{name: "VI_B", vrid: 66, priority: prio, vip: vipB.String() + "/24"}))
+	}
+	waitAddr(t, l.r[0].NS, "eth0", vipA, true, 5*time.Second)
+	waitAddr(t, l.r[0].NS, "eth0", vipB, true, 5*time.Second)
+	d[1].mustLog(0, "(VI_B) Entering BACKUP STATE", 5*time.Second)
+
+	m0 := d[0].mark()
+	if err := os.Remove(up); err != nil {
+		t.Fatal(err)
+	}
+	d[0].mustLog(m0, "(VI_A) Entering FAULT STATE", 3*time.Second)
+	d[0].mustLog(m0, "(VI_B) Entering FAULT STATE", time.Second)
+	d[0].mustLog(m0, "(SG) Sync group entering FAULT state", time.Second)
+	waitAddr(t, l.r[1].NS, "eth0", vipA, true, 2*time.Second)
+	waitAddr(t, l.r[1].NS, "eth0", vipB, true, 2*time.Second)
+	waitAddr(t, l.r[0].NS, "eth0", vipA, false, time.Second)
+	waitAddr(t, l.r[0].NS, "eth0", vipB, false, time.Second)
+
+	if err := os.WriteFile(up, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitAddr(t, l.r[0].NS, "eth0", vipA, true, 3*time.Second)
+	waitAddr(t, l.r[0].NS, "eth0", vipB, true, 3*time.Second)
+	waitAddr(t, l.r[1].NS, "eth0", vipA, false, time.Second)
+	waitAddr(t, l.r[1].NS, "eth0", vipB, false, time.Second)
+}
