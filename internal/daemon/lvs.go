@@ -51,8 +51,9 @@ func startLVS(cfg *config.Config, opts *cli.Options, log *slog.Logger) *lvsRunti
 	}
 	if err != nil {
 		log.Error("LVS: cannot program IPVS", "err", err)
+	} else {
+		log.Info("LVS: IPVS programmed", "virtual_servers", len(cfg.VirtualServers))
 	}
-	log.Info("LVS: IPVS programmed", "virtual_servers", len(cfg.VirtualServers))
 	return r
 }
 

@@ -45,7 +45,7 @@ func startVRRP(ctx context.Context, cfg *config.Config, opts *cli.Options, log *
 	}
 	r.sw.Set(n)
 	r.eng, err = engine.New(cfg, netw, engine.Options{
-		Logger: log, KeepAddressesOnStop: opts.DontReleaseVRRP,
+		Logger: log, KeepAddressesOnStop: opts.DontReleaseVRRP, PreciseTimers: true,
 		OnTransition: r.sw.OnTransition, OnPriorityChange: r.sw.PriorityChanged,
 		OnMasterRxLowerPri: r.sw.MasterRxLowerPri, OnDeleted: r.sw.Deleted,
 	})

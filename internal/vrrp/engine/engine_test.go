@@ -299,3 +299,15 @@ func TestVMAC(t *testing.T) {
 		}
 	})
 }
+
+// TestFinishAtNeverEarly: the precise finish of the master-down wait never returns before its
+// deadline (the real clock; no timing bound is asserted, speed is for the benchmarks).
+func TestFinishAtNeverEarly(t *testing.T) {
+	for range 20 {
+		at := time.Now().Add(300 * time.Microsecond)
+		finishAt(at)
+		if now := time.Now(); now.Before(at) {
+			t.Fatalf("finishAt returned %s before its deadline", at.Sub(now))
+		}
+	}
+}
