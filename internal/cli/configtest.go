@@ -7,11 +7,23 @@ import (
 
 	"github.com/gokeepalived/gokeepalived/internal/config"
 	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
+	"github.com/gokeepalived/gokeepalived/internal/track/policy"
 )
 
 // LoadOptions returns the configuration loading options the command line asks for (-i, -e).
 func LoadOptions(opts *Options) config.LoadOptions {
 	return config.LoadOptions{Syntax: syntax.Options{ConfigID: opts.ConfigID, AllConfig: opts.AllConfig}}
+}
+
+// Check loads the configuration and runs keepalived's script-security check on it, as both the
+// config test and the daemon's start do: scripts that exist and would run without
+// enable_script_security are a security violation (config-test exit code 6).
+func Check(opts *Options) (*config.Config, syntax.Diagnostics) {
+	cfg, diags := config.Load(opts.ConfigFile, LoadOptions(opts))
+	if cfg != nil {
+		diags = append(diags, policy.ConfigTest(cfg)...)
+	}
+	return cfg, diags
 }
 
 // ConfigTest implements -t/--config-test[=LOGFILE]: it loads the configuration, writes every
@@ -30,7 +42,7 @@ func ConfigTest(opts *Options, stdout, stderr io.Writer) int {
 		defer f.Close()
 		out = f
 	}
-	cfg, diags := config.Load(opts.ConfigFile, LoadOptions(opts))
+	cfg, diags := Check(opts)
 	for _, d := range diags {
 		fmt.Fprintln(out, d.String())
 	}

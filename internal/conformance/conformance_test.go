@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/gokeepalived/gokeepalived/internal/cli"
-	"github.com/gokeepalived/gokeepalived/internal/config"
 	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
 )
 
@@ -87,7 +86,7 @@ func oursInProcess(t *testing.T, c Case) Record {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, diags := config.Load(opts.ConfigFile, cli.LoadOptions(opts))
+	_, diags := cli.Check(opts)
 	r := Record{Exit: diags.ExitCode()}
 	for _, d := range diags {
 		if d.Severity == syntax.Info && Classify(d.Msg) == Other {

@@ -147,7 +147,7 @@ func loadConfig(opts *cli.Options, log *slog.Logger) (*config.Config, int) {
 		log.Error("Configuration file not found or unreadable", "config", opts.ConfigFile, "err", err)
 		return nil, exitNoConfig
 	}
-	cfg, diags := config.Load(opts.ConfigFile, cli.LoadOptions(opts))
+	cfg, diags := cli.Check(opts)
 	for _, d := range diags {
 		lvl := slog.LevelWarn
 		if d.Severity >= syntax.Error {

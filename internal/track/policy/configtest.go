@@ -13,8 +13,8 @@ import (
 // ConfigTest runs keepalived's script-security checks for the configuration test (-t): the VRRP
 // side (check_vrrp_script_security()) and the checker side (check_check_script_security()).
 //
-// A script that is not found is only disabled (an info note). A script that exists and would run
-// while enable_script_security is off makes keepalived say "SECURITY VIOLATION - scripts are being
+// A script that is not found is not counted (keepalived disables it and its -t says nothing). A
+// script that exists and would run while enable_script_security is off makes keepalived say "SECURITY VIOLATION - scripts are being
 // executed but script_security not enabled." (or "check scripts" for the checker side), which is
 // config-test exit code 6. With enable_script_security on, a root script with an unsafe path is
 // reported and disabled (exit code unchanged), as keepalived does.
@@ -48,9 +48,7 @@ func (p Policy) scan(uses []config.ScriptUse, ds *syntax.Diagnostics) bool {
 			continue
 		}
 		if !scriptExists(u.Script.Args[0]) {
-			*ds = append(*ds, syntax.Diagnostic{Pos: u.Pos, Severity: syntax.Info,
-				Msg: fmt.Sprintf("Disabling %s script %s since not found", u.Owner, u.Script.Command)})
-			continue
+			continue // the daemon disables it ("… since not found") when it starts
 		}
 		found = true
 		if p.Secure {
