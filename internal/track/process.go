@@ -1,6 +1,7 @@
 package track
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -83,11 +84,27 @@ func (t *procTracker) count(procRoot string) int {
 			}
 			argv = ParseCmdline(b)
 		}
-		if t.spec.Match(c, argv) {
+		if t.spec.Match(c, argv) && !dead(dir, t.buf) {
 			n++
 		}
 	}
 	return n
+}
+
+// dead reports whether the process in dir is a zombie or dying (state Z or X in
+// /proc/PID/stat): it has exited and only waits to be reaped, so it must not count as running.
+// It is read only for processes that already match.
+func dead(dir string, buf []byte) bool {
+	b, ok := readSmall(dir+"/stat", buf)
+	if !ok {
+		return true // gone between readdir and now
+	}
+	// "PID (comm) S …": comm may hold spaces and parentheses, so the state follows the last ')'.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 || i+2 >= len(b) {
+		return false
+	}
+	return b[i+2] == 'Z' || b[i+2] == 'X'
 }
 
 // readSmall reads up to len(buf) bytes of a /proc file into buf. A longer cmdline is
