@@ -341,9 +341,17 @@ func (e *Engine) dispatch(in *instance, ev fsm.Event) {
 
 func (e *Engine) dispatchAt(u *unit, member int, ev fsm.Event, now time.Time) {
 	e.out = u.handle(member, ev, now, e.out[:0])
-	// execute may dispatch again (it does not today); copy to keep the slice safe.
-	acts := e.out
-	for _, a := range acts {
+	// A sync group leaving INIT is reported before its members, as keepalived does at start
+	// (FIFO: GROUP "SG" BACKUP 0, then INSTANCE "VI_1" BACKUP 150, ...).
+	for _, a := range e.out {
+		if a.Kind == fsm.ActGroupStateChanged && a.From == fsm.StateInit {
+			e.execute(u, a, now)
+		}
+	}
+	for _, a := range e.out {
+		if a.Kind == fsm.ActGroupStateChanged && a.From == fsm.StateInit {
+			continue
+		}
 		e.execute(u, a, now)
 	}
 }

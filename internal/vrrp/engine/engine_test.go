@@ -311,3 +311,53 @@ func TestFinishAtNeverEarly(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncGroupStartOrder: at start the sync group's BACKUP is reported before its members', the
+// order keepalived writes to the notify FIFO (GROUP "SG" BACKUP 0 first).
+func TestSyncGroupStartOrder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		conf := `vrrp_sync_group SG {
+    group {
+        VI_A
+        VI_B
+    }
+}
+vrrp_instance VI_A {
+    interface eth0
+    virtual_router_id 51
+    priority 100
+    virtual_ipaddress { 198.51.100.100/24 }
+}
+vrrp_instance VI_B {
+    interface eth0
+    virtual_router_id 52
+    priority 100
+    virtual_ipaddress { 198.51.100.101/24 }
+}
+`
+		lan := &fakeLAN{}
+		n := lan.node("a", "198.51.100.1")
+		var got []string
+		e, err := New(load(t, conf), n, Options{
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			OnTransition: func(tr Transition) {
+				if tr.From.String() == "INIT" {
+					got = append(got, tr.Name+" "+tr.To.String())
+				}
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- e.Run(ctx) }()
+		time.Sleep(time.Second)
+		synctest.Wait()
+		cancel()
+		<-done
+		if want := []string{"SG BACKUP", "VI_A BACKUP", "VI_B BACKUP"}; !slices.Equal(got, want) {
+			t.Errorf("start transitions %v, want %v", got, want)
+		}
+	})
+}
