@@ -64,9 +64,6 @@ func TestScriptSecurityRefusesUnsafe(t *testing.T) {
 // keepalived's "SECURITY VIOLATION - scripts are being executed but
 // script_security not enabled." and exit 6 (keepalived's config test).
 func TestConfigTestScriptSecurityExit6(t *testing.T) {
-	if os.Getenv("E2ETRACK_KNOWN_BUGS") == "" {
-		t.Skip("known gap: -t exits 0 here (internal/cli ConfigTest does not apply script security); set E2ETRACK_KNOWN_BUGS=1 to run")
-	}
 	requireBinary(t)
 	dir := scriptDir(t)
 	chk := writeScript(t, dir, "chk.sh", "exit 0\n")
@@ -110,9 +107,6 @@ vrrp_instance VI_1 {
 // enable_script_security, but logs "SECURITY VIOLATION - scripts are being
 // executed but script_security not enabled." once at start-up.
 func TestDaemonScriptSecurityWarning(t *testing.T) {
-	if os.Getenv("E2ETRACK_KNOWN_BUGS") == "" {
-		t.Skip("known gap: the daemon does not log SECURITY VIOLATION; set E2ETRACK_KNOWN_BUGS=1 to run")
-	}
 	t.Parallel()
 	requireBinary(t)
 	a, _ := nettest.NewVethPair(t)

@@ -153,12 +153,8 @@ func TestSyncGroupTwoLANs(t *testing.T) {
 // BACKUP line before its members' at start-up (captured:
 // `GROUP "SG" BACKUP 0`, `INSTANCE "VI_A" BACKUP 150`, `INSTANCE "VI_B"
 // BACKUP 150`), and the group's MASTER line after both members' MASTER
-// lines. gokeepalived writes the group line between the members' BACKUP
-// lines, so this runs only with E2ETRACK_KNOWN_BUGS=1.
+// lines. gokeepalived must write them in the same order.
 func TestSyncGroupFIFOStartupOrder(t *testing.T) {
-	if os.Getenv("E2ETRACK_KNOWN_BUGS") == "" {
-		t.Skip("known difference: GROUP BACKUP line is not first at start-up; set E2ETRACK_KNOWN_BUGS=1 to run")
-	}
 	t.Parallel()
 	l := newLab(t)
 	fifoPath := filepath.Join(l.dir, "vrrp.fifo")

@@ -150,17 +150,12 @@ func (p *proc) kill() {
 	})
 }
 
-// TestTrackProcessZombie pins a difference from keepalived: a tracked
-// process that has exited but is not yet reaped by its parent (a zombie)
-// is gone for keepalived, whose proc connector reports PROC_EVENT_EXIT at
-// exit. Inside a network namespace the connector is unavailable and
-// gokeepalived falls back to scanning /proc, where the zombie still has
-// its comm. It runs only with E2ETRACK_KNOWN_BUGS=1 until the scanner
-// skips state Z.
+// TestTrackProcessZombie: a tracked process that has exited but is not yet
+// reaped by its parent (a zombie) is gone for keepalived, whose proc
+// connector reports PROC_EVENT_EXIT at exit. Inside a network namespace the
+// connector is unavailable and gokeepalived scans /proc, where the zombie
+// still has its comm: the scanner must skip state Z.
 func TestTrackProcessZombie(t *testing.T) {
-	if os.Getenv("E2ETRACK_KNOWN_BUGS") == "" {
-		t.Skip("known daemon bug: zombies count for vrrp_track_process; set E2ETRACK_KNOWN_BUGS=1 to run")
-	}
 	t.Parallel()
 	l := newLab(t)
 	name := fmt.Sprintf("e2etz%06d", rand.IntN(1000000))
