@@ -175,6 +175,7 @@ func (e *Engine) Run(ctx context.Context) error {
 // start resolves interfaces, removes stale copies of the configured addresses (keepalived's
 // start-up cleanup, reference §1a.10) and opens the sockets.
 func (e *Engine) start() error {
+	e.applyStatic(e.cfg)
 	for _, in := range e.instances {
 		// Start-up cleanup: remove configured addresses left by an earlier run (keepalived does).
 		if err := e.net.SetAddresses(in.cfg.Name, in.addrs, false); err != nil {

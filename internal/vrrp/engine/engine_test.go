@@ -361,3 +361,30 @@ vrrp_instance VI_B {
 		}
 	})
 }
+
+// TestStaticAddresses: static_ipaddress is installed at start on default_interface when it has no
+// dev, and kept at stop, as keepalived does.
+func TestStaticAddresses(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lan := &fakeLAN{}
+		conf := "static_ipaddress {\n    203.0.113.7/24\n}\n" + instanceConf(150, "")
+		a := startRouter(t, lan, "a", "198.51.100.1", conf)
+		waitInstalled(t, a.net, 10*time.Second)
+		a.stop(t)
+		a.net.mu.Lock()
+		defer a.net.mu.Unlock()
+		if !a.net.installed[staticOwner] {
+			t.Error("static addresses not installed, or removed at stop")
+		}
+		var dev string
+		for _, c := range a.net.changes {
+			if c.owner == staticOwner && !c.installed {
+				t.Error("static addresses were removed")
+			}
+		}
+		dev = staticSet(load(t, conf)).Addrs[0].Dev
+		if dev != "eth0" {
+			t.Errorf("static address without dev on %q, want default_interface eth0", dev)
+		}
+	})
+}

@@ -139,6 +139,7 @@ func (e *Engine) reload(cfg *config.Config) error {
 		}
 	}
 	e.cfg = cfg
+	e.applyStatic(cfg)
 	var started []*unit
 	var firstErr error
 	for _, p := range fresh {
