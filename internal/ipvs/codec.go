@@ -176,6 +176,11 @@ func decodeService(b []byte) (ServiceEntry, error) {
 		if e.Addr, err = getAddr(e.Family, addr); err != nil {
 			return e, err
 		}
+	} else {
+		// A fwmark service has no protocol, address or port: the kernel sends either the mark or
+		// those three (ip_vs_genl_fill_service()), so a message with both is normalised to the
+		// mark, the service's identity.
+		e.Protocol, e.Port = 0, 0
 	}
 	if mask != nil {
 		// A host mask is the default and reads back as 0 so that it compares equal to an unset one.
