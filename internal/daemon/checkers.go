@@ -97,6 +97,15 @@ func (c *checkers) reload(cfg *config.Config) {
 	c.rt = c.start(cfg, prev)
 }
 
+// suspend stops or resumes probing the real servers of virtual server vs (ha_suspend).
+func (c *checkers) suspend(vs string, suspended bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rt != nil && c.rt.sched != nil {
+		c.rt.sched.Suspend(vs, suspended)
+	}
+}
+
 // stop stops the checkers for good.
 func (c *checkers) stop() {
 	c.mu.Lock()

@@ -83,6 +83,7 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 	}
 	chk := newCheckers(cfg, opts, log, obs)
 	defer chk.stop()
+	has := newHASuspend(cfg, lvsrt, chk, log)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -99,7 +100,7 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 	var vrrp *vrrpRuntime
 	vrrpDone := make(chan error, 1)
 	if runVRRP {
-		vrrp, err = startVRRP(ctx, cfg, opts, log)
+		vrrp, err = startVRRP(ctx, cfg, opts, log, has.addressesChanged)
 		if err != nil {
 			log.Error("cannot start VRRP", "err", err)
 			return exitFatal
@@ -129,7 +130,7 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 				}
 			case syscall.SIGHUP:
 				sdNotify("RELOADING=1")
-				reload(ctx, opts, vrrp, chk, lvsrt, log)
+				reload(ctx, opts, vrrp, chk, lvsrt, has, log)
 				sdNotify("READY=1")
 			case syscall.SIGUSR1, syscall.SIGUSR2, sigJSON:
 				if vrrp != nil {
@@ -164,7 +165,7 @@ func loadConfig(opts *cli.Options, log *slog.Logger) (*config.Config, int) {
 // reload re-reads the configuration; on success the engine keeps unchanged instances as they
 // are, stops removed ones and starts new ones. A configuration that cannot be loaded leaves the
 // running one untouched.
-func reload(ctx context.Context, opts *cli.Options, vrrp *vrrpRuntime, chk *checkers, lvsrt *lvsRuntime, log *slog.Logger) {
+func reload(ctx context.Context, opts *cli.Options, vrrp *vrrpRuntime, chk *checkers, lvsrt *lvsRuntime, has *haSuspend, log *slog.Logger) {
 	log.Info("Reloading configuration", "config", opts.ConfigFile)
 	cfg, _ := loadConfig(opts, log)
 	if cfg == nil {
@@ -173,6 +174,7 @@ func reload(ctx context.Context, opts *cli.Options, vrrp *vrrpRuntime, chk *chec
 	}
 	lvsrt.reload(cfg)
 	chk.reload(cfg)
+	has.reload(cfg)
 	if vrrp == nil {
 		return
 	}

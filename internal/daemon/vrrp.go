@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/cli"
@@ -32,7 +33,7 @@ type vrrpRuntime struct {
 }
 
 // startVRRP builds and starts the VRRP engine for cfg; it runs until ctx ends.
-func startVRRP(ctx context.Context, cfg *config.Config, opts *cli.Options, log *slog.Logger) (*vrrpRuntime, error) {
+func startVRRP(ctx context.Context, cfg *config.Config, opts *cli.Options, log *slog.Logger, onAddrs func(string, []netip.Addr, bool)) (*vrrpRuntime, error) {
 	netw, closeNet, err := newNetwork(cfg, log)
 	if err != nil {
 		return nil, err
@@ -47,7 +48,7 @@ func startVRRP(ctx context.Context, cfg *config.Config, opts *cli.Options, log *
 	r.eng, err = engine.New(cfg, netw, engine.Options{
 		Logger: log, KeepAddressesOnStop: opts.DontReleaseVRRP, PreciseTimers: true,
 		OnTransition: r.sw.OnTransition, OnPriorityChange: r.sw.PriorityChanged,
-		OnMasterRxLowerPri: r.sw.MasterRxLowerPri, OnDeleted: r.sw.Deleted,
+		OnMasterRxLowerPri: r.sw.MasterRxLowerPri, OnDeleted: r.sw.Deleted, OnAddresses: onAddrs,
 	})
 	if err != nil {
 		r.closeNotify()

@@ -31,6 +31,9 @@ type Options struct {
 	OnMasterRxLowerPri func(instance string, priority int)
 	// OnDeleted is called when a reload removes an instance (notify_deleted, FIFO DELETED).
 	OnDeleted func(instance string, priority int)
+	// OnAddresses is called after an instance's addresses were installed or removed, from the
+	// instance's address worker (not the loop); ha_suspend follows the VIPs with it.
+	OnAddresses func(instance string, addrs []netip.Addr, installed bool)
 	// PreciseTimers finishes the master-down timer's wait precisely instead of trusting the Go
 	// runtime's millisecond-grained sleep (see precisionLead): a backup then takes over within
 	// microseconds of Master_Down_Interval rather than up to ~1 ms late, for about a millisecond
@@ -212,6 +215,7 @@ func (e *Engine) attach(in *instance) error {
 		}
 	}
 	in.worker = newAddrWorker(e.net, c.Name, in.addrs, e.log)
+	in.worker.onApplied = e.opts.OnAddresses
 	ctx, cancel := context.WithCancel(e.workCtx)
 	in.stopWorker = cancel
 	e.workWG.Add(1)

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -385,6 +387,41 @@ func TestStaticAddresses(t *testing.T) {
 		dev = staticSet(load(t, conf)).Addrs[0].Dev
 		if dev != "eth0" {
 			t.Errorf("static address without dev on %q, want default_interface eth0", dev)
+		}
+	})
+}
+
+// TestOnAddressesHook: after the worker installs or removes an instance's addresses it reports
+// them (ha_suspend follows the VIPs with this).
+func TestOnAddressesHook(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lan := &fakeLAN{}
+		n := lan.node("a", "198.51.100.1")
+		var mu sync.Mutex
+		var got []string
+		e, err := New(load(t, instanceConf(150, "")), n, Options{
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			OnAddresses: func(inst string, addrs []netip.Addr, installed bool) {
+				mu.Lock()
+				defer mu.Unlock()
+				got = append(got, fmt.Sprintf("%s %v %v", inst, addrs, installed))
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- e.Run(ctx) }()
+		time.Sleep(5 * time.Second)
+		synctest.Wait()
+		cancel()
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		want := []string{"VI_1 [198.51.100.100] true", "VI_1 [198.51.100.100] false"}
+		if !slices.Equal(got, want) {
+			t.Errorf("OnAddresses calls %q, want %q", got, want)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"log/slog"
+	"net/netip"
 	"sync"
 )
 
@@ -14,6 +15,9 @@ type addrWorker struct {
 	owner string
 	set   AddressSet
 	log   *slog.Logger
+
+	// onApplied, when set, is told after each successful SetAddresses.
+	onApplied func(owner string, addrs []netip.Addr, installed bool)
 
 	mu        sync.Mutex
 	installed bool  // wanted state
@@ -104,6 +108,12 @@ func (w *addrWorker) drain() {
 		if dirty {
 			if err := w.net.SetAddresses(w.owner, w.set, installed); err != nil {
 				w.log.Error("cannot apply addresses", "instance", w.owner, "installed", installed, "err", err)
+			} else if w.onApplied != nil {
+				addrs := make([]netip.Addr, 0, len(w.set.Addrs))
+				for _, a := range w.set.Addrs {
+					addrs = append(addrs, a.Prefix.Addr())
+				}
+				w.onApplied(w.owner, addrs, installed)
 			}
 		}
 		for _, n := range bursts {
