@@ -105,9 +105,20 @@ func TestMonitorENOBUFS(t *testing.T) {
 	}
 	ns.IP("-batch", path)
 	waitEvent(t, m, "resync", func(e Event) bool { return e.Kind == Resync })
-	// Drain what is queued, then the snapshot must hold every address.
+	// Drain what is queued, then the snapshot must hold every address. Every pending event is
+	// consumed before each snapshot check: the monitor waits on the consumer (QueueLen 1), and
+	// taking a 300-address snapshot per single event made the loop, not the monitor, the slow
+	// part under load.
 	deadline := time.Now().Add(5 * time.Second)
 	for {
+	drain:
+		for {
+			select {
+			case <-m.Events():
+			default:
+				break drain
+			}
+		}
 		_, addrs := m.Snapshot()
 		count := 0
 		for _, a := range addrs {
