@@ -86,12 +86,16 @@ type Notifier struct {
 	// Scripts maps "vs rs" (see ScriptKey) to the notify commands.
 	Scripts map[string]NotifyScripts
 	// Run runs a script; defaults to script.Run. Scripts run in the
-	// background so a slow script never delays health checking.
+	// background so a slow script never delays health checking, and in order
+	// per real server: notify_up never overtakes the notify_down before it.
 	Run    func(context.Context, script.Command) (script.Result, error)
 	Logger *slog.Logger
 
 	mu sync.Mutex
 	wg sync.WaitGroup
+	// last holds, per real server, a channel closed when its latest script has finished
+	// (guarded by mu); the next script for that server waits on it.
+	last map[string]chan struct{}
 }
 
 // ScriptKey is the Scripts key for a real server of a virtual server.
@@ -129,9 +133,22 @@ func (n *Notifier) Handle(ctx context.Context, ev Event) error {
 		if log == nil {
 			log = slog.Default()
 		}
+		key := ScriptKey(ev.VirtualServer, ev.RealServer)
+		done := make(chan struct{})
+		n.mu.Lock()
+		if n.last == nil {
+			n.last = map[string]chan struct{}{}
+		}
+		prev := n.last[key]
+		n.last[key] = done
+		n.mu.Unlock()
 		n.wg.Add(1)
 		go func() {
 			defer n.wg.Done()
+			defer close(done)
+			if prev != nil {
+				<-prev // the previous transition's script of this real server first
+			}
 			res, rerr := run(ctx, script.Command{Argv: argv, Cred: sc.Cred})
 			if rerr != nil || !res.OK() {
 				log.Warn("notify script failed", "instance", ev.VirtualServer, "from", ev.RealServer, "reason", fmt.Sprint(res, rerr))
