@@ -166,6 +166,9 @@ func (m *Machine) onStart(now time.Time, out []Action) []Action {
 
 // start leaves INIT (RFC 9568 §6.4.1, keepalived vrrp_init_state()).
 func (m *Machine) start(now time.Time, out []Action) []Action {
+	// Leaving INIT ends the startup delay, whoever starts the machine (its own startup timer, or
+	// its sync group): a startup timer still armed would later restart a running machine.
+	out = m.stop(out, TimerStartup)
 	m.inStartupDelay = false
 	m.masterAdverInterval = m.cfg.AdvertInterval
 	if m.faulted() {
@@ -249,6 +252,9 @@ func (m *Machine) onTimer(e TimerFired, now time.Time, out []Action) []Action {
 	g := &m.cfg.GARP
 	switch e.Timer {
 	case TimerStartup:
+		if m.state != StateInit && m.state != StateStop {
+			return out // already running; start() stops this timer, so this is defence in depth
+		}
 		return m.start(now, out)
 	case TimerMasterDown:
 		if m.state != StateBackup {
