@@ -471,20 +471,24 @@ func finishAt(at time.Time) {
 func (e *Engine) shutdown() {
 	now := time.Now()
 	for _, u := range e.units {
-		for i := range u.members {
-			e.out = u.handle(i, fsm.Shutdown{}, now, e.out[:0])
-			for _, a := range e.out {
-				if a.Kind == fsm.ActRemoveAddresses && e.opts.KeepAddressesOnStop {
-					continue
-				}
-				if a.Kind == fsm.ActArmTimer {
-					continue
-				}
-				e.execute(u, a, now)
+		e.stopMembers(u, now, e.opts.KeepAddressesOnStop)
+	}
+}
+
+// stopMembers feeds Shutdown to every member of u and carries out the result — priority-0 adverts
+// from masters, notifies, address removal unless keepAddresses — then stops u's timers. Timers the
+// machines would arm are not armed: the unit is going away.
+func (e *Engine) stopMembers(u *unit, now time.Time, keepAddresses bool) {
+	for i := range u.members {
+		e.out = u.handle(i, fsm.Shutdown{}, now, e.out[:0])
+		for _, a := range e.out {
+			if a.Kind == fsm.ActArmTimer || a.Kind == fsm.ActRemoveAddresses && keepAddresses {
+				continue
 			}
+			e.execute(u, a, now)
 		}
 	}
-	for _, in := range e.instances {
+	for _, in := range u.members {
 		for _, t := range in.timers {
 			t.Stop()
 		}

@@ -139,7 +139,7 @@ func (e *Engine) reload(cfg *config.Config) error {
 		}
 	}
 	e.cfg = cfg
-	e.applyStatic(cfg)
+	go e.applyStatic(cfg) // netlink: never on the loop. Additive only, so reload order cannot matter.
 	var started []*unit
 	var firstErr error
 	for _, p := range fresh {
@@ -204,18 +204,8 @@ func (e *Engine) stopUnit(u *unit, deleted bool) {
 			}
 		}
 	}
-	for i := range u.members {
-		e.out = u.handle(i, fsm.Shutdown{}, now, e.out[:0])
-		for _, a := range e.out {
-			if a.Kind != fsm.ActArmTimer {
-				e.execute(u, a, now)
-			}
-		}
-	}
+	e.stopMembers(u, now, false)
 	for _, in := range u.members {
-		for _, t := range in.timers {
-			t.Stop()
-		}
 		e.detach(in)
 		go func() {
 			in.worker.wait()

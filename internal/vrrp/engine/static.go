@@ -21,8 +21,8 @@ func staticSet(cfg *config.Config) AddressSet {
 }
 
 // applyStatic installs the static set. keepalived adds it at start and keeps it: it is never
-// removed, at stop or on reload (where the new set is added). The call goes to the network layer
-// directly: it happens before the instances start, or on the reload path, never on the advert path.
+// removed, at stop or on reload (where the new set is added). It talks netlink, so it runs before
+// the loop starts or, on reload, on a goroutine of its own — never on the loop.
 func (e *Engine) applyStatic(cfg *config.Config) {
 	s := staticSet(cfg)
 	if s.Empty() {
