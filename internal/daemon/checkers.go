@@ -347,28 +347,21 @@ func (f *fifoSet) close() {
 // starts lvs_notify_fifo_script. notify_fifo_script is left to the VRRP notifier, which owns that
 // FIFO's reader. A FIFO that cannot be opened is logged and skipped. nil when none is configured.
 func openCheckerFIFOs(cfg *config.Config, log *slog.Logger) *fifoSet {
-	g := &cfg.Global
-	f := &fifoSet{}
-	seen := map[string]bool{}
-	for i, fc := range []config.FIFO{g.LVSNotifyFIFO, g.NotifyFIFO} {
-		if fc.Path == "" || seen[fc.Path] {
-			continue
-		}
-		seen[fc.Path] = true
-		fd, err := openFIFO(fc)
-		if err != nil {
-			log.Error("cannot open notify FIFO; its lines are not written", "err", err)
-			continue
-		}
-		f.fds, f.paths = append(f.fds, fd), append(f.paths, fc.Path)
-		if i == 0 && !fc.Script.IsZero() {
-			f.startScript(fc, policy.FromGlobal(g), log)
-		}
-	}
-	if len(f.fds) == 0 {
-		return nil
+	f := openFIFOWriters(cfg, log)
+	if fc := cfg.Global.LVSNotifyFIFO; f != nil && fc.Path != "" && !fc.Script.IsZero() && f.has(fc.Path) {
+		f.startScript(fc, policy.FromGlobal(&cfg.Global), log)
 	}
 	return f
+}
+
+// has reports whether path was opened.
+func (f *fifoSet) has(path string) bool {
+	for _, p := range f.paths {
+		if p == path {
+			return true
+		}
+	}
+	return false
 }
 
 // openFIFO creates the FIFO (mode 0644) when missing, chowns it to the configured user, and
