@@ -183,3 +183,59 @@ func TestTCPNetns(t *testing.T) {
 	}
 	_ = rs
 }
+
+// TestTCPConnectWaits covers the TCP_CHECK path that waits in the poller
+// for the handshake (over loopback it usually completes inside connect):
+// the peer is down when the SYN leaves, comes up 300 ms later, and the SYN
+// retransmission completes the check. It also checks IPv6 and that
+// cancelling the context ends a waiting check at once.
+func TestTCPConnectWaits(t *testing.T) {
+	a, b := vethPair(t)
+	for _, addr := range []string{"198.51.100.2:8080", "[2001:db8:6::2]:8080"} {
+		inNetns(t, b, func() {
+			ln, err := (&netListenConfig).Listen(context.Background(), "tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { ln.Close() })
+			go func() {
+				for {
+					c, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					c.Close()
+				}
+			}()
+		})
+	}
+	for _, addr := range []string{"198.51.100.2:8080", "[2001:db8:6::2]:8080"} {
+		var out Outcome
+		inNetns(t, a, func() { out = NewTCP(mustAddrPort(addr), Conn{ConnectTimeout: 3 * time.Second}).Probe(context.Background()) })
+		if out.Err != nil {
+			t.Fatalf("%s with the peer up: %v", addr, out.Err)
+		}
+	}
+
+	ip(t, "-n", b, "link", "set", "vb", "down")
+	up := time.AfterFunc(300*time.Millisecond, func() { _ = exec.Command("ip", "-n", b, "link", "set", "vb", "up").Run() })
+	defer up.Stop()
+	var out Outcome
+	start := time.Now()
+	inNetns(t, a, func() {
+		out = NewTCP(mustAddrPort("198.51.100.2:8080"), Conn{ConnectTimeout: 4 * time.Second}).Probe(context.Background())
+	})
+	if took := time.Since(start); out.Err != nil || took < 300*time.Millisecond {
+		t.Fatalf("check across a link that comes up: err %v after %v, want success after >= 300ms", out.Err, took)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start = time.Now()
+	inNetns(t, a, func() {
+		out = NewTCP(mustAddrPort("198.51.100.99:80"), Conn{ConnectTimeout: 5 * time.Second}).Probe(ctx)
+	})
+	if took := time.Since(start); out.Err == nil || took > 2*time.Second {
+		t.Fatalf("cancelled check: err %v after %v, want an error well before connect_timeout", out.Err, took)
+	}
+}

@@ -19,10 +19,8 @@ func NewTCP(rs netip.AddrPort, c Conn) *TCPProber {
 
 // Probe connects and closes.
 func (p *TCPProber) Probe(ctx context.Context) Outcome {
-	conn, err := p.Conn.dialTCP(ctx, p.Target)
-	if err != nil {
+	if err := p.Conn.connectOnly(ctx, p.Target); err != nil {
 		return Fail(err)
 	}
-	_ = conn.Close()
 	return Outcome{}
 }
