@@ -211,7 +211,9 @@ func TestTCPConnectWaits(t *testing.T) {
 	}
 	for _, addr := range []string{"198.51.100.2:8080", "[2001:db8:6::2]:8080"} {
 		var out Outcome
-		inNetns(t, a, func() { out = NewTCP(mustAddrPort(addr), Conn{ConnectTimeout: 3 * time.Second}).Probe(context.Background()) })
+		inNetns(t, a, func() {
+			out = NewTCP(mustAddrPort(addr), Conn{ConnectTimeout: 3 * time.Second}).Probe(context.Background())
+		})
 		if out.Err != nil {
 			t.Fatalf("%s with the peer up: %v", addr, out.Err)
 		}
