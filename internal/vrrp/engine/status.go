@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/gokeepalived/gokeepalived/internal/vrrp/packet"
@@ -33,6 +35,17 @@ type InstanceStatus struct {
 	ReleaseMaster   uint64            `json:"release_master"`
 	SendErrors      uint64            `json:"send_errors"`
 	Drops           map[string]uint64 `json:"drops,omitempty"`
+
+	// Trackers are the instance's external trackers (scripts, files, processes) by key, e.g.
+	// "script chk_nginx", sorted by key.
+	Trackers []TrackerStatus `json:"trackers,omitempty"`
+}
+
+// TrackerStatus is one tracker's current verdict for an instance.
+type TrackerStatus struct {
+	Key    string `json:"key"`
+	Fault  bool   `json:"fault"`
+	Weight int    `json:"weight"`
 }
 
 // Snapshot returns the status of every instance. It is answered by the loop, so the view is
@@ -81,6 +94,10 @@ func (e *Engine) snapshot() []InstanceStatus {
 				}
 				st.Drops[r.String()] = n
 			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(in.track.external)) {
+			t := in.track.external[k]
+			st.Trackers = append(st.Trackers, TrackerStatus{Key: k, Fault: t.Fault, Weight: t.Weight})
 		}
 		out = append(out, st)
 	}
