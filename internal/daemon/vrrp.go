@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/cli"
@@ -28,8 +29,10 @@ type vrrpRuntime struct {
 	eng      *engine.Engine
 	closeNet func()
 	sw       *notify.Switch
-	tracks   *track.Set
 	done     chan error
+
+	mu     sync.Mutex // guards tracks, which a reload replaces
+	tracks *track.Set
 }
 
 // startVRRP builds and starts the VRRP engine for cfg; it runs until ctx ends.
@@ -81,7 +84,11 @@ func (r *vrrpRuntime) reload(ctx context.Context, cfg *config.Config) error {
 	if err != nil {
 		return fmt.Errorf("trackers: %w", err)
 	}
+	r.mu.Lock()
 	r.tracks.Replace(ctx, next)
+	// The new set is the running one: the next reload and the stop must stop it.
+	r.tracks = next
+	r.mu.Unlock()
 	n, err := notify.New(cfg, notify.Options{Logger: r.log})
 	if err != nil {
 		return fmt.Errorf("notifications: %w", err)
@@ -100,7 +107,9 @@ func (r *vrrpRuntime) reload(ctx context.Context, cfg *config.Config) error {
 // notifications, notify_stop included, have drained.
 func (r *vrrpRuntime) wait() error {
 	err := <-r.done
+	r.mu.Lock()
 	r.tracks.Stop()
+	r.mu.Unlock()
 	r.closeNotify()
 	r.closeNet()
 	return err
@@ -114,4 +123,11 @@ func (r *vrrpRuntime) closeNotify() {
 			r.log.Warn("notifications did not drain", "err", err)
 		}
 	}
+}
+
+// scripts returns the state of the running vrrp_script trackers.
+func (r *vrrpRuntime) scripts() []track.ScriptStatus {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.tracks.Scripts()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/script"
@@ -24,6 +25,9 @@ type scriptTracker struct {
 	rep      Reporter
 	run      Runner
 	log      *slog.Logger
+	// good and running mirror the loop's state for Scripts, which reads them from other
+	// goroutines.
+	good, running atomic.Bool
 }
 
 // loop runs the script at once and then every interval, as keepalived schedules a
@@ -31,6 +35,7 @@ type scriptTracker struct {
 // not doubled ("is already running, expect idle - skipping run"). Each run happens
 // on its own goroutine, so a hung script never delays anything but itself.
 func (t *scriptTracker) loop(ctx context.Context) {
+	t.good.Store(t.rf.ok())
 	if t.rf.known {
 		// init_fail: the script starts failed and is reported so before its first run.
 		t.report()
@@ -39,6 +44,7 @@ func (t *scriptTracker) loop(ctx context.Context) {
 	running := false
 	start := func() {
 		running = true
+		t.running.Store(true)
 		go func() {
 			res, err := t.run(ctx, t.cmd)
 			ok := err == nil && res.OK()
@@ -67,7 +73,10 @@ func (t *scriptTracker) loop(ctx context.Context) {
 			return
 		case ok := <-results:
 			running = false
-			if t.rf.observe(ok) {
+			t.running.Store(false)
+			changed := t.rf.observe(ok)
+			t.good.Store(t.rf.ok())
+			if changed {
 				if t.rf.ok() {
 					t.log.Info(fmt.Sprintf("VRRP_Script(%s) succeeded", t.name))
 				} else {

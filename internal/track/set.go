@@ -144,6 +144,23 @@ func New(cfg *config.Config, rep Reporter, opts Options) (*Set, error) {
 	return s, nil
 }
 
+// ScriptStatus is a vrrp_script's current verdict, for the status report and metrics.
+type ScriptStatus struct {
+	Name string
+	// Good is the rise/fall verdict; Running is true while a run is in progress.
+	Good, Running bool
+}
+
+// Scripts returns the state of every running vrrp_script tracker, sorted by name. A script
+// that has not finished its first run is not good yet.
+func (s *Set) Scripts() []ScriptStatus {
+	out := make([]ScriptStatus, 0, len(s.scripts))
+	for _, t := range s.scripts {
+		out = append(out, ScriptStatus{Name: t.name, Good: t.good.Load(), Running: t.running.Load()})
+	}
+	return out
+}
+
 // Start runs every tracker until Stop or until ctx ends.
 func (s *Set) Start(ctx context.Context) {
 	ctx, s.cancel = context.WithCancel(ctx)

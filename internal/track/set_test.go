@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/config"
@@ -421,4 +422,50 @@ func secureTempDir(t *testing.T) string {
 	}
 	t.Skip("no root-owned directory without world-writable parents")
 	return ""
+}
+
+func TestScriptsStatus(t *testing.T) {
+	synctestRun(t, func(t *testing.T) {
+		outcomes := []bool{true, false}
+		runs := 0
+		runner := func(ctx context.Context, c script.Command) (script.Result, error) {
+			i := runs
+			runs++
+			time.Sleep(100 * time.Millisecond)
+			if i < len(outcomes) && outcomes[i] {
+				return script.Result{}, nil
+			}
+			return script.Result{ExitStatus: 1}, nil
+		}
+		cfg := load(t, `
+vrrp_script chk {
+	script "/bin/true"
+	interval 1
+	weight -10
+}
+`+instance("VI_1", 1, "track_script {\nchk\n}"))
+		s, err := New(cfg, newFakeReporter(), Options{Runner: runner, Logger: quiet(t), Policy: &policy.Policy{Lookup: noUser}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		want := func(when string, good, running bool) {
+			t.Helper()
+			synctest.Wait()
+			got := s.Scripts()
+			if len(got) != 1 || got[0] != (ScriptStatus{Name: "chk", Good: good, Running: running}) {
+				t.Errorf("%s: Scripts() = %+v, want chk good=%v running=%v", when, got, good, running)
+			}
+		}
+		want("before start", false, false)
+		s.Start(ctx)
+		want("first run in progress", false, true)
+		time.Sleep(150 * time.Millisecond)
+		want("after a success", true, false)
+		time.Sleep(time.Second)
+		want("after a failure (fall 1)", false, false)
+		cancel()
+		s.Stop()
+	})
 }
