@@ -88,6 +88,8 @@ type RSState struct {
 	VirtualServer, RealServer string
 	Up                        bool
 	CheckersUp                []bool
+	// CheckerNames are the checkers' labels, in the order of CheckersUp.
+	CheckerNames []string
 }
 
 // New validates the servers and builds a Scheduler; call Run to start it.
@@ -167,6 +169,7 @@ func (s *Scheduler) Snapshot() []RSState {
 		st := RSState{VirtualServer: r.vs, RealServer: r.id, Up: r.up}
 		for _, e := range r.entries {
 			st.CheckersUp = append(st.CheckersUp, e.st.up)
+			st.CheckerNames = append(st.CheckerNames, e.spec.Name)
 		}
 		r.mu.Unlock()
 		out = append(out, st)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -99,8 +100,8 @@ func TestSchedulerAllCheckersUp(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if snap := s.Snapshot(); snap[0].Up {
-			t.Fatal("alpha real server starts up")
+		if snap := s.Snapshot(); snap[0].Up || !slices.Equal(snap[0].CheckerNames, []string{"a", "b"}) {
+			t.Fatalf("alpha real server starts up, or checker names wrong: %+v", snap[0])
 		}
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan struct{})
