@@ -39,6 +39,9 @@ const (
 
 // Run is Main with an explicit environment.
 func Run(args []string, env Env) int {
+	if isStatusCommand(args) { // gokeepalived status: a subcommand of its own (status.go)
+		return Status(args[1:], env)
+	}
 	if i := genhashIndex(args); i >= 0 { // -T/--genhash: a mode of its own (genhash.go)
 		return Genhash(args, i, env)
 	}

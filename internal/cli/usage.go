@@ -10,6 +10,7 @@ import (
 // 29-column field, continuation lines indented under the description.
 func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: gokeepalived [OPTION...]")
+	fmt.Fprintln(w, "   or: gokeepalived status [--socket PATH] [--instance NAME] [--json]   (see status --help)")
 	for i := range options {
 		o := &options[i]
 		var b strings.Builder
