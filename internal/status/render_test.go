@@ -207,8 +207,8 @@ func TestRenderProperties(t *testing.T) {
 	}
 }
 
-// TestRenderColumnsAligned checks that tracker lines between rows do not break the alignment of
-// the rows around them (the reason tracker lines are not tabwriter cells).
+// TestRenderColumnsAligned checks that tracker lines between rows neither break the alignment of
+// the rows around them nor widen the instance column (the reason they are not tabwriter cells).
 func TestRenderColumnsAligned(t *testing.T) {
 	var b bytes.Buffer
 	if err := Render(&b, Report{Daemon: testDaemon(true, false, false), VRRP: testVRRP()}, testNow); err != nil {
@@ -219,6 +219,9 @@ func TestRenderColumnsAligned(t *testing.T) {
 		switch {
 		case strings.HasPrefix(l, "VRRP INSTANCE"):
 			state = strings.Index(l, "STATE")
+			if want := len("VRRP INSTANCE  "); state != want {
+				t.Errorf("STATE column at %d, want %d (widened by a tracker line?):\n%s", state, want, b.String())
+			}
 		case strings.HasPrefix(l, "VI_"):
 			rows++
 			if state < 0 || len(l) <= state || l[state-1] != ' ' || l[state] == ' ' {
