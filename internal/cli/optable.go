@@ -71,6 +71,8 @@ var options = []option{
 	{short: 'e', long: "all-config", usage: "Error if any configuration file missing (same as includet)"},
 	{short: 'i', long: "config-id", arg: requiredArg, argName: "id", usage: "Skip any configuration lines beginning '@' that don't match id\n or any lines beginning @^ that do match.\n The config-id defaults to the node name if option not used"},
 	{long: "ignore-sigint", usage: "Don't terminate on SIGINT", status: daemonOnly},
+	{long: "control-socket", arg: requiredArg, argName: "PATH", usage: "Serve status and metrics on this Unix socket, 'off' for none (gokeepalived extension)\n default '/run/gokeepalived.sock'", status: daemonOnly},
+	{long: "metrics-listen", arg: requiredArg, argName: "ADDR", usage: "Also serve Prometheus metrics over TCP on ADDR, e.g. 127.0.0.1:9650\n (gokeepalived extension; off by default)", status: daemonOnly},
 	{long: "signum", arg: requiredArg, argName: "SIGFUNC", usage: "Return signal number for STOP, RELOAD, DATA, STATS, STATS_CLEAR, JSON, TDUMP"},
 	{short: 't', long: "config-test", arg: optionalArg, argName: "LOG_FILE", usage: "Check the configuration for obvious errors, output to\n stderr by default"},
 	{long: "perf", arg: optionalArg, argName: "[a|r|e]", usage: "Collect perf data (keepalived debug builds)", status: notBuilt, feature: "perf collection"},

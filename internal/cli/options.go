@@ -76,6 +76,11 @@ type Options struct {
 	Namespace string
 	// IgnoreSIGINT is --ignore-sigint.
 	IgnoreSIGINT bool
+	// ControlSocket is --control-socket: the status/metrics Unix socket; "" means the default
+	// path, "off" none.
+	ControlSocket string
+	// MetricsListen is --metrics-listen: a TCP address serving /metrics; "" serves none.
+	MetricsListen string
 
 	// Genhash is -T/--genhash; SNMP -x; SNMPSocket -A; CoreDump -m; CoreDumpPattern -M (value
 	// optional, "core" by default); Perf, Debug and NoMemCheck the debug-build options. None of these
@@ -225,6 +230,8 @@ func newFlagSet(o *Options) *pflag.FlagSet {
 	boolean(&o.AllConfig, "all-config")
 	str(&o.ConfigID, "config-id", "")
 	boolean(&o.IgnoreSIGINT, "ignore-sigint")
+	str(&o.ControlSocket, "control-socket", "")
+	str(&o.MetricsListen, "metrics-listen", "")
 	str(&o.Signum, "signum", "")
 	optional(&o.ConfigTestLog, "config-test")
 	optional(&o.Perf, "perf")

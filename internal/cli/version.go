@@ -25,6 +25,10 @@ func version() string {
 	return "devel"
 }
 
+// BuildVersion returns gokeepalived's version: Version, else the module version recorded in
+// the binary, else "devel".
+func BuildVersion() string { return version() }
+
 // printVersion writes the -v text. keepalived writes it to stderr, so scripts that parse it already
 // read stderr; the first line keeps keepalived's "Name vX.Y.Z" shape.
 func printVersion(w io.Writer) {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 
 	"github.com/gokeepalived/gokeepalived/internal/status"
 )
@@ -20,6 +21,19 @@ func DefaultSocket(runDir, instance string) string {
 		return filepath.Join(runDir, "keepalived", "gokeepalived_"+instance+".sock")
 	}
 	return filepath.Join(runDir, "gokeepalived.sock")
+}
+
+// SocketForPIDFile is the control socket of a daemon whose main pid file is pidFile: the same
+// directory and name with ".sock" for ".pid" and "keepalived" made "gokeepalived", so that the
+// defaults match DefaultSocket (/run/keepalived.pid → /run/gokeepalived.sock) and daemons
+// started with their own -p never share a socket.
+func SocketForPIDFile(pidFile string) string {
+	dir, base := filepath.Split(pidFile)
+	base = strings.TrimSuffix(base, ".pid")
+	if strings.HasPrefix(base, "keepalived") {
+		base = "go" + base
+	}
+	return filepath.Join(dir, base+".sock")
 }
 
 // Fetch returns the raw body of path (e.g. "/status") from the daemon listening on socket.

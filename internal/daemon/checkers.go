@@ -58,13 +58,20 @@ type checkers struct {
 	opts *cli.Options
 	log  *slog.Logger
 	obs  RSObserver
+	// onProbe, when set, sees every probe's result (the metrics' probe recorder).
+	onProbe func(vs, rs, checker string, err error, latency time.Duration)
 	mu   sync.Mutex
 	rt   *checkerRuntime // nil while nothing is checked
 }
 
 // newCheckers starts the checkers of cfg (see startCheckers) and returns their handle.
 func newCheckers(cfg *config.Config, opts *cli.Options, log *slog.Logger, obs RSObserver) *checkers {
-	c := &checkers{opts: opts, log: log, obs: obs}
+	return newCheckersObserved(cfg, opts, log, obs, nil)
+}
+
+// newCheckersObserved is newCheckers with a hook that sees every probe (for metrics).
+func newCheckersObserved(cfg *config.Config, opts *cli.Options, log *slog.Logger, obs RSObserver, onProbe func(vs, rs, checker string, err error, latency time.Duration)) *checkers {
+	c := &checkers{opts: opts, log: log, obs: obs, onProbe: onProbe}
 	c.rt = c.start(cfg, nil)
 	return c
 }
@@ -74,7 +81,7 @@ func (c *checkers) start(cfg *config.Config, prev *checkerRuntime) *checkerRunti
 	if len(cfg.VirtualServers) == 0 || c.opts.VRRPOnly {
 		return nil
 	}
-	rt, err := newCheckerRuntime(cfg, c.log, c.obs, prev)
+	rt, err := newCheckerRuntime(cfg, c.log, c.obs, prev, c.onProbe)
 	if err != nil {
 		c.log.Error("health checkers not started; VRRP runs normally", "err", err)
 		return nil
@@ -106,6 +113,21 @@ func (c *checkers) suspend(vs string, suspended bool) {
 	}
 }
 
+// snapshot returns the state of every checked real server; nil while nothing is checked.
+func (c *checkers) snapshot() []check.RSState {
+	c.mu.Lock()
+	var sched *check.Scheduler
+	if c.rt != nil {
+		sched = c.rt.sched
+	}
+	c.mu.Unlock()
+	if sched == nil {
+		return nil
+	}
+	// Outside c.mu: Snapshot can wait for the event queue, which must not hold up a reload.
+	return sched.Snapshot()
+}
+
 // stop stops the checkers for good.
 func (c *checkers) stop() {
 	c.mu.Lock()
@@ -118,7 +140,7 @@ func (c *checkers) stop() {
 
 // newCheckerRuntime builds and starts the runtime; nil without error when nothing is to be checked.
 // prev, when not nil, is the stopped runtime of a reload whose states are carried over.
-func newCheckerRuntime(cfg *config.Config, log *slog.Logger, obs RSObserver, prev *checkerRuntime) (*checkerRuntime, error) {
+func newCheckerRuntime(cfg *config.Config, log *slog.Logger, obs RSObserver, prev *checkerRuntime, onProbe func(vs, rs, checker string, err error, latency time.Duration)) (*checkerRuntime, error) {
 	rt := &checkerRuntime{log: log, done: make(chan struct{})}
 	var deps check.Deps
 	if hasPing(cfg) {
@@ -145,7 +167,7 @@ func newCheckerRuntime(cfg *config.Config, log *slog.Logger, obs RSObserver, pre
 	if prev != nil {
 		carryState(built.Servers, prev.servers, prev.sched.Snapshot())
 	}
-	sched, err := check.New(check.Config{Logger: log}, built.Servers)
+	sched, err := check.New(check.Config{Logger: log, OnProbe: onProbe}, built.Servers)
 	if err != nil {
 		rt.release()
 		return nil, fmt.Errorf("checker scheduler: %w", err)

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/cli"
 	"github.com/gokeepalived/gokeepalived/internal/config"
@@ -33,6 +34,7 @@ func Run(opts *cli.Options) int {
 }
 
 func run(opts *cli.Options, stderr io.Writer, runDir string) int {
+	started := time.Now()
 	log, closer, err := newLogger(logSetup{
 		Console: opts.LogConsole || opts.DontFork && opts.NoSyslog, Detail: opts.LogDetail,
 		NoSyslog: opts.NoSyslog, Facility: opts.LogFacility, Ident: "Keepalived",
@@ -81,7 +83,9 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 	if lvsrt != nil {
 		obs = lvsrt
 	}
-	chk := newCheckers(cfg, opts, log, obs)
+	rep := newReporter(opts, started)
+	metricsHandler, onProbe := newMetrics(rep)
+	chk := newCheckersObserved(cfg, opts, log, obs, onProbe)
 	defer chk.stop()
 	has := newHASuspend(cfg, lvsrt, chk, log)
 
@@ -109,6 +113,9 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 	} else {
 		log.Info("no vrrp_instance configured (or -C given): VRRP is not running")
 	}
+	rep.set(vrrp, chk, lvsrt)
+	stopControl := startControl(opts, mainPID, rep, metricsHandler, log)
+	defer stopControl()
 	sdNotify("READY=1\nMAINPID=" + strconv.Itoa(os.Getpid()))
 
 	for {
@@ -131,6 +138,7 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 			case syscall.SIGHUP:
 				sdNotify("RELOADING=1")
 				reload(ctx, opts, vrrp, chk, lvsrt, has, log)
+				rep.reloaded(time.Now())
 				sdNotify("READY=1")
 			case syscall.SIGUSR1, syscall.SIGUSR2, sigJSON:
 				if vrrp != nil {

@@ -27,8 +27,10 @@ type Report struct {
 
 // Daemon describes the process.
 type Daemon struct {
-	PID        int       `json:"pid"`
+	PID int `json:"pid"`
+	// Version is gokeepalived's version; Follows the keepalived release it behaves like.
 	Version    string    `json:"version"`
+	Follows    string    `json:"follows_keepalived"`
 	ConfigFile string    `json:"config_file"`
 	Started    time.Time `json:"started"`
 	// Reloads counts SIGHUP reloads; LastReload is the time of the last one.
