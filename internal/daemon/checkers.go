@@ -60,8 +60,8 @@ type checkers struct {
 	obs  RSObserver
 	// onProbe, when set, sees every probe's result (the metrics' probe recorder).
 	onProbe func(vs, rs, checker string, err error, latency time.Duration)
-	mu   sync.Mutex
-	rt   *checkerRuntime // nil while nothing is checked
+	mu      sync.Mutex
+	rt      *checkerRuntime // nil while nothing is checked
 }
 
 // newCheckers starts the checkers of cfg (see startCheckers) and returns their handle.
