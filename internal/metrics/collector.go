@@ -73,14 +73,11 @@ func (c *Collector) collectDaemon(ch chan<- prometheus.Metric, d status.Daemon) 
 // compatStates are the states keepalived-exporter knows, in keepalived's numbering.
 var compatStates = map[string]float64{"INIT": 0, "BACKUP": 1, "MASTER": 2, "FAULT": 3}
 
-// compatState returns the exporter state label and keepalived_vrrp_state value of s. STOP (after
-// shutdown), keepalived's DELETED and anything unknown become INIT: like INIT, the instance takes
-// no part in the election, and dashboards only know the four RFC/keepalived states.
-func compatState(s string) (string, float64) {
-	if v, ok := compatStates[s]; ok {
-		return s, v
-	}
-	return "INIT", 0
+// compatState returns the keepalived_vrrp_state value of s. STOP (after shutdown), keepalived's
+// DELETED and anything unknown count as INIT: like INIT, the instance takes no part in the
+// election, and dashboards only know the four RFC/keepalived states.
+func compatState(s string) float64 {
+	return compatStates[s]
 }
 
 // nativeStates are the states of gokeepalived_vrrp_state (fsm.State names).
@@ -88,8 +85,10 @@ var nativeStates = []string{"INIT", "BACKUP", "MASTER", "FAULT", "STOP"}
 
 func (c *Collector) collectInstance(ch chan<- prometheus.Metric, in *engine.InstanceStatus) {
 	vrid := strconv.Itoa(in.VRID)
-	state, stateVal := compatState(in.State)
-	il := []string{in.Name, in.Interface, vrid, state}
+	stateVal := compatState(in.State)
+	// No state label on the counters, as in keepalived-exporter since it dropped it: a label
+	// that changes at every failover would split each counter into several series.
+	il := []string{in.Name, in.Interface, vrid}
 	ch <- counter(c.d.advertsRcvd, float64(in.AdvertsReceived), il...)
 	ch <- counter(c.d.advertsSent, float64(in.AdvertsSent), il...)
 	ch <- counter(c.d.becomeMaster, float64(in.BecomeMaster), il...)

@@ -110,22 +110,21 @@ func TestCollectPassesDeadline(t *testing.T) {
 
 func TestCompatState(t *testing.T) {
 	tests := []struct {
-		in, label string
-		value     float64
+		in    string
+		value float64
 	}{
-		{"INIT", "INIT", 0},
-		{"BACKUP", "BACKUP", 1},
-		{"MASTER", "MASTER", 2},
-		{"FAULT", "FAULT", 3},
-		{"STOP", "INIT", 0},
-		{"DELETED", "INIT", 0},
-		{"", "INIT", 0},
-		{"master", "INIT", 0},
+		{"INIT", 0},
+		{"BACKUP", 1},
+		{"MASTER", 2},
+		{"FAULT", 3},
+		{"STOP", 0},
+		{"DELETED", 0},
+		{"", 0},
+		{"master", 0},
 	}
 	for _, tt := range tests {
-		l, v := compatState(tt.in)
-		if l != tt.label || v != tt.value {
-			t.Errorf("compatState(%q) = %q, %v; want %q, %v", tt.in, l, v, tt.label, tt.value)
+		if v := compatState(tt.in); v != tt.value {
+			t.Errorf("compatState(%q) = %v; want %v", tt.in, v, tt.value)
 		}
 	}
 }
@@ -163,7 +162,7 @@ gokeepalived_vrrp_state{iname="VI_1",intf="eth0",state="STOP",vrid="1"} 1
 keepalived_vrrp_state{iname="VI_1",intf="eth0",ip_address="198.51.100.10",vrid="1"} 0
 # HELP keepalived_advertisements_sent_total VRRP adverts sent by the instance.
 # TYPE keepalived_advertisements_sent_total counter
-keepalived_advertisements_sent_total{iname="VI_1",intf="eth0",state="INIT",vrid="1"} 0
+keepalived_advertisements_sent_total{iname="VI_1",intf="eth0",vrid="1"} 0
 `
 	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "gokeepalived_vrrp_state", "keepalived_vrrp_state", "keepalived_advertisements_sent_total"); err != nil {
 		t.Error(err)

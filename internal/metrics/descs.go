@@ -4,7 +4,7 @@ import "github.com/prometheus/client_golang/prometheus"
 
 // Label sets. The keepalived_* ones are mehdy/keepalived-exporter's, so dashboards keep working.
 var (
-	instanceLabels      = []string{"iname", "intf", "vrid", "state"}
+	instanceLabels      = []string{"iname", "intf", "vrid"}
 	instanceStateLabels = []string{"iname", "intf", "vrid", "ip_address"}
 	nativeLabels        = []string{"iname", "intf", "vrid"}
 )

@@ -25,7 +25,7 @@ func testDaemon(vrrp, checkers, lvs bool) Daemon {
 		PID: 4242, Version: "1.0.0", ConfigFile: "/etc/keepalived/keepalived.conf",
 		Started: testNow.Add(-(51*time.Hour + 4*time.Minute + 5*time.Second)),
 		Reloads: 2, LastReload: testNow.Add(-(17*time.Minute + 3*time.Second)),
-		VRRP:    vrrp, Checkers: checkers, LVS: lvs,
+		VRRP: vrrp, Checkers: checkers, LVS: lvs,
 	}
 }
 
