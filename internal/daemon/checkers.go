@@ -58,10 +58,10 @@ type checkers struct {
 	opts *cli.Options
 	log  *slog.Logger
 	obs  RSObserver
-	// onProbe, when set, sees every probe's result (the metrics' probe recorder).
-	onProbe func(vs, rs, checker string, err error, latency time.Duration)
-	mu      sync.Mutex
-	rt      *checkerRuntime // nil while nothing is checked
+	// probes, when set, sees every probe's result (the metrics' probe recorder).
+	probes probeSink
+	mu     sync.Mutex
+	rt     *checkerRuntime // nil while nothing is checked
 }
 
 // newCheckers starts the checkers of cfg (see startCheckers) and returns their handle.
@@ -69,9 +69,17 @@ func newCheckers(cfg *config.Config, opts *cli.Options, log *slog.Logger, obs RS
 	return newCheckersObserved(cfg, opts, log, obs, nil)
 }
 
-// newCheckersObserved is newCheckers with a hook that sees every probe (for metrics).
-func newCheckersObserved(cfg *config.Config, opts *cli.Options, log *slog.Logger, obs RSObserver, onProbe func(vs, rs, checker string, err error, latency time.Duration)) *checkers {
-	c := &checkers{opts: opts, log: log, obs: obs, onProbe: onProbe}
+// probeSink records probe results per real server (metrics.ProbeRecorder).
+type probeSink interface {
+	Observe(vs, rs, checker string, err error, latency time.Duration)
+	// Forget drops what is recorded for a real server that a reload removed.
+	Forget(vs, rs string)
+}
+
+// newCheckersObserved is newCheckers with a sink that sees every probe (for metrics); nil for
+// none.
+func newCheckersObserved(cfg *config.Config, opts *cli.Options, log *slog.Logger, obs RSObserver, probes probeSink) *checkers {
+	c := &checkers{opts: opts, log: log, obs: obs, probes: probes}
 	c.rt = c.start(cfg, nil)
 	return c
 }
@@ -81,7 +89,11 @@ func (c *checkers) start(cfg *config.Config, prev *checkerRuntime) *checkerRunti
 	if len(cfg.VirtualServers) == 0 || c.opts.VRRPOnly {
 		return nil
 	}
-	rt, err := newCheckerRuntime(cfg, c.log, c.obs, prev, c.onProbe)
+	var onProbe func(vs, rs, checker string, err error, latency time.Duration)
+	if c.probes != nil {
+		onProbe = c.probes.Observe
+	}
+	rt, err := newCheckerRuntime(cfg, c.log, c.obs, prev, onProbe)
 	if err != nil {
 		c.log.Error("health checkers not started; VRRP runs normally", "err", err)
 		return nil
@@ -102,6 +114,25 @@ func (c *checkers) reload(cfg *config.Config) {
 		prev.stop()
 	}
 	c.rt = c.start(cfg, prev)
+	if prev != nil && c.probes != nil {
+		c.forgetRemoved(prev.servers)
+	}
+}
+
+// forgetRemoved drops the probe records of the real servers in old that the running
+// configuration no longer checks, so that their series do not stay in the metrics forever.
+func (c *checkers) forgetRemoved(old []check.RealServer) {
+	kept := map[[2]string]bool{}
+	if c.rt != nil {
+		for _, rs := range c.rt.servers {
+			kept[[2]string{rs.VirtualServer, rs.ID}] = true
+		}
+	}
+	for _, rs := range old {
+		if !kept[[2]string{rs.VirtualServer, rs.ID}] {
+			c.probes.Forget(rs.VirtualServer, rs.ID)
+		}
+	}
 }
 
 // suspend stops or resumes probing the real servers of virtual server vs (ha_suspend).

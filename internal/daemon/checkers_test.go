@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -372,5 +373,62 @@ func TestCheckersReloadKeepsDown(t *testing.T) {
 	c.mu.Unlock()
 	if !stopped || !strings.Contains(logs.String(), "Stopped healthcheckers") {
 		t.Errorf("reload to a config without virtual servers left checkers running:\n%s", logs.String())
+	}
+}
+
+// fakeProbes records what the checkers tell the metrics.
+type fakeProbes struct {
+	mu        sync.Mutex
+	observed  map[string]int
+	forgotten []string
+}
+
+func (f *fakeProbes) Observe(vs, rs, checker string, err error, latency time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.observed[rs+" "+checker]++
+}
+
+func (f *fakeProbes) Forget(vs, rs string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.forgotten = append(f.forgotten, rs)
+}
+
+// TestCheckersFeedProbeSink: every probe reaches the metrics' recorder, and a reload that
+// removes a real server tells the recorder to forget it (and only it).
+func TestCheckersFeedProbeSink(t *testing.T) {
+	ln := listenTCP(t, "127.0.0.1:0")
+	_, port, _ := strings.Cut(ln.Addr().String(), ":")
+	ln2 := listenTCP(t, "127.0.0.2:0")
+	_, port2, _ := strings.Cut(ln2.Addr().String(), ":")
+	rs := func(ip, port string) string {
+		return "  real_server " + ip + " " + port + " {\n    TCP_CHECK { connect_timeout 1\n      delay_loop 1\n      warmup 0 }\n  }\n"
+	}
+	both := loadCfg(t, "virtual_server 127.0.0.1 80 {\n  protocol TCP\n"+rs("127.0.0.1", port)+rs("127.0.0.2", port2)+"}\n")
+	one := loadCfg(t, "virtual_server 127.0.0.1 80 {\n  protocol TCP\n"+rs("127.0.0.1", port)+"}\n")
+	sink := &fakeProbes{observed: map[string]int{}}
+	var logs syncBuffer
+	c := newCheckersObserved(both, &cli.Options{}, slog.New(slog.NewTextHandler(&logs, nil)), nil, sink)
+	t.Cleanup(c.stop)
+	first, second := "[127.0.0.1]:tcp:"+port+" TCP_CHECK", "[127.0.0.2]:tcp:"+port2+" TCP_CHECK"
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		sink.mu.Lock()
+		done := sink.observed[first] > 0 && sink.observed[second] > 0
+		sink.mu.Unlock()
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("probes not observed: %v", sink.observed)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.reload(one)
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	if want := []string{"[127.0.0.2]:tcp:" + port2}; !slices.Equal(sink.forgotten, want) {
+		t.Errorf("forgotten %q, want %q", sink.forgotten, want)
 	}
 }

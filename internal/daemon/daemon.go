@@ -84,8 +84,8 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 		obs = lvsrt
 	}
 	rep := newReporter(opts, started)
-	metricsHandler, onProbe := newMetrics(rep)
-	chk := newCheckersObserved(cfg, opts, log, obs, onProbe)
+	metricsHandler, probes := newMetrics(rep)
+	chk := newCheckersObserved(cfg, opts, log, obs, probes)
 	defer chk.stop()
 	has := newHASuspend(cfg, lvsrt, chk, log)
 
