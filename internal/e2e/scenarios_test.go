@@ -218,3 +218,47 @@ func TestReloadAddsInstance(t *testing.T) {
 		t.Errorf("added instance sent %d adverts", n)
 	}
 }
+
+// TestReloadChangesInPlace: SIGHUP with a new priority and an extra VIP for the master keeps it
+// MASTER (keepalived keeps an instance's state across a reload): its VIP is never removed, the new
+// VIP is added, and the adverts go on without a gap, now with the new priority.
+func TestReloadChangesInPlace(t *testing.T) {
+	im := impl()
+	requireImpl(t, im)
+	l := NewLab(t, 1)
+	watch := NewAddrWatch(t, l.Routers[0].NS)
+	d := startMaster(t, l, im, 0, one(scInstance(150)))
+	time.Sleep(5 * scAdv)
+	vip2 := netip.MustParseAddr("198.51.100.102")
+	changed := scInstance(160)
+	changed.VIPs = append(changed.VIPs, "198.51.100.102/24")
+	d.WriteConf(one(changed))
+	mark := d.Mark()
+	hup := time.Now()
+	d.Signal(syscallHUP)
+	if !WaitVIP(l.Routers[0], vip2, true, 3*time.Second) {
+		t.Fatalf("the added VIP never appeared:\n%s", d.LogAfter(mark))
+	}
+	time.Sleep(5 * scAdv)
+	for _, e := range watch.Events() {
+		if e.Addr == scVIP && !e.New && !e.At.Before(hup) {
+			t.Errorf("reload removed the master's VIP at %v", e.At.Sub(hup))
+		}
+	}
+	for _, line := range strings.Split(d.LogAfter(mark), "\n") {
+		if strings.Contains(line, "(VI_1)") && strings.Contains(line, "Entering") {
+			t.Errorf("instance changed state on reload: %s", line)
+		}
+	}
+	adv := Filter(Between(l.Cap.Packets(), hup.Add(-2*scAdv), time.Time{}), IsAdvertFrom(VRID, l.MAC(0)))
+	if g := MaxGap(adv); len(adv) < 5 || g > scAdv+GapLate {
+		t.Errorf("%d adverts around the reload, max gap %v", len(adv), g)
+	}
+	if n := Count(adv, func(p Pkt) bool { return p.Prio == 0 }); n != 0 {
+		t.Errorf("%d priority-0 adverts: the instance was stopped", n)
+	}
+	last, ok := LastBefore(l.Cap.Packets(), time.Now(), IsAdvertFrom(VRID, l.MAC(0)))
+	if !ok || last.Prio != 160 {
+		t.Errorf("last advert %+v, want priority 160", last)
+	}
+}

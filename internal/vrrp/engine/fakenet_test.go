@@ -47,6 +47,10 @@ type fakeNet struct {
 	vmacs     []string // "+name" created, "-name" deleted
 	lastSet   AddressSet
 	eps       []Endpoint
+	// addrs is the per-address view: owner -> prefix -> installed; addrLog lists "+owner prefix"
+	// and "-owner prefix" for every address that was added or removed.
+	addrs   map[string]map[string]bool
+	addrLog []string
 }
 
 type addrChange struct {
@@ -82,11 +86,43 @@ func (n *fakeNet) SetAddresses(owner string, set AddressSet, installed bool) err
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.lastSet = set
-	if n.installed[owner] != installed {
-		n.changes = append(n.changes, addrChange{owner, installed, time.Now()})
+	now := installed
+	if len(set.Addrs) > 0 {
+		if n.addrs == nil {
+			n.addrs = map[string]map[string]bool{}
+		}
+		if n.addrs[owner] == nil {
+			n.addrs[owner] = map[string]bool{}
+		}
+		for _, a := range set.Addrs {
+			p := a.Prefix.String()
+			if n.addrs[owner][p] != installed {
+				sign := "-"
+				if installed {
+					sign = "+"
+				}
+				n.addrLog = append(n.addrLog, sign+owner+" "+p)
+			}
+			n.addrs[owner][p] = installed
+		}
+		// The owner counts as installed while any of its addresses is.
+		now = false
+		for _, in := range n.addrs[owner] {
+			now = now || in
+		}
 	}
-	n.installed[owner] = installed
+	if n.installed[owner] != now {
+		n.changes = append(n.changes, addrChange{owner, now, time.Now()})
+	}
+	n.installed[owner] = now
 	return nil
+}
+
+// addressLog returns the per-address changes so far.
+func (n *fakeNet) addressLog() []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]string(nil), n.addrLog...)
 }
 
 func (n *fakeNet) Announce(set AddressSet, count int) error {

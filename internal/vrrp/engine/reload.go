@@ -19,7 +19,9 @@ var errStopped = errors.New("vrrp engine is not running")
 // Reload switches the engine to cfg, as keepalived does on SIGHUP (reference §1c.4, §7.10).
 // Instances are matched by keepalived's identity — VRID, family, interface, unicast source or
 // multicast group, VMAC — not by name. A unit (instance or sync group) whose configuration did not
-// change keeps its state, timers and addresses untouched: no flap. A changed or removed unit is
+// change keeps its state, timers and addresses untouched: no flap. A lone instance whose
+// priority, timers, addresses, trackers or notifications changed keeps its state too and takes
+// the new settings in place (reconfigure.go). Any other changed unit, and a removed one, is
 // stopped (priority 0 if it was master, addresses removed) and a changed or new one started.
 func (e *Engine) Reload(cfg *config.Config) error {
 	errc := make(chan error, 1)
@@ -113,9 +115,17 @@ func (e *Engine) reload(cfg *config.Config) error {
 	var units []*unit
 	var fresh []plan
 	changed := map[string]bool{}
+	reconfigured := 0
+	now := time.Now()
 	for _, p := range plans(cfg) {
 		sig := signature(p.group, p.name, p.members)
 		if u := old[sig]; u != nil && !e.unchanged(u, p, cfg) {
+			if e.reconfigure(u, p, cfg, now) {
+				units = append(units, u)
+				delete(old, sig)
+				reconfigured++
+				continue
+			}
 			changed[sig] = true
 		}
 		if u := old[sig]; u != nil && e.unchanged(u, p, cfg) {
@@ -164,14 +174,14 @@ func (e *Engine) reload(cfg *config.Config) error {
 			e.byName[in.cfg.Name] = in
 		}
 	}
-	now := time.Now()
+	now = time.Now()
 	for _, u := range started {
 		for i, in := range u.members {
 			e.dispatchAt(u, i, fsm.Start{}, now)
 			e.evaluateFaults(in, true)
 		}
 	}
-	e.log.Info("Reload finished", "kept", len(units)-len(started), "started", len(started), "stopped", len(old))
+	e.log.Info("Reload finished", "kept", len(units)-len(started)-reconfigured, "changed_in_place", reconfigured, "started", len(started), "stopped", len(old))
 	return firstErr
 }
 

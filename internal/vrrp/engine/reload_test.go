@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"reflect"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -52,8 +53,8 @@ func changesOf(n *fakeNet, owner string) []bool {
 }
 
 // TestReloadKeepsUnchangedInstance: on reload an unchanged instance keeps MASTER and its VIP with
-// no removal in between, a changed one restarts, a new one starts, and a removed one lets go of
-// its addresses (keepalived SIGHUP semantics, reference §1c.4).
+// no removal in between, one whose priority changed keeps them too, a new one starts, and a
+// removed one lets go of its addresses (keepalived SIGHUP semantics, reference §1c.4).
 func TestReloadKeepsUnchangedInstance(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		lan := &fakeLAN{}
@@ -114,8 +115,11 @@ func TestReloadKeepsUnchangedInstance(t *testing.T) {
 		if !reflect.DeepEqual(deleted, []string{"VI_3"}) {
 			t.Errorf("OnDeleted for %v, want [VI_3]", deleted)
 		}
-		if !reflect.DeepEqual(stopped, []string{"VI_2"}) {
-			t.Errorf("STOP transitions for %v, want only the restarted VI_2", stopped)
+		if len(stopped) != 0 {
+			t.Errorf("STOP transitions for %v, want none (VI_2's priority changes in place)", stopped)
+		}
+		if after := changesOf(n, "VI_2"); !reflect.DeepEqual(after, []bool{true}) {
+			t.Errorf("VI_2 flapped when its priority changed: address changes %v", after)
 		}
 		st, err := e.Snapshot()
 		if err != nil {
@@ -129,6 +133,111 @@ func TestReloadKeepsUnchangedInstance(t *testing.T) {
 		}
 		if len(st) != 3 || prio2 != 120 {
 			t.Errorf("snapshot after reload: %d instances, VI_2 priority %d; want 3 and 120", len(st), prio2)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func oneInstance(prio int, advert string, extra string, vips ...string) string {
+	return fmt.Sprintf(`vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    priority %d
+    advert_int %s
+    %s
+    virtual_ipaddress {
+        %s
+    }
+}
+`, prio, advert, extra, strings.Join(vips, "\n        "))
+}
+
+// TestReloadInPlace: a reload that changes a master's priority, advert_int and VIPs keeps it
+// MASTER; only the dropped VIP is removed and only the new one added (and announced); adverts go
+// on with the new priority at the new interval. A hard change (dont_track_primary) restarts.
+func TestReloadInPlace(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lan := &fakeLAN{}
+		n := lan.node("a", "198.51.100.1")
+		var stops int
+		e, err := New(load(t, oneInstance(150, "1", "", "198.51.100.100/24", "198.51.100.110/24")), n, Options{
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			OnTransition: func(tr Transition) {
+				if tr.To.String() == "STOP" {
+					stops++
+				}
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- e.Run(ctx) }()
+		time.Sleep(10 * time.Second)
+		synctest.Wait()
+		if !n.isInstalled("VI_1") {
+			t.Fatal("VI_1 not master")
+		}
+		logBefore := len(n.addressLog())
+		n.mu.Lock()
+		garpsBefore := n.garps
+		n.mu.Unlock()
+
+		reload := func(text string) {
+			t.Helper()
+			if err := e.Reload(load(t, text)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		reloadAt := time.Now()
+		reload(oneInstance(160, "2", "", "198.51.100.100/24", "198.51.100.120/24"))
+		time.Sleep(10 * time.Second)
+		synctest.Wait()
+
+		if got, want := n.addressLog()[logBefore:], []string{"-VI_1 198.51.100.110/24", "+VI_1 198.51.100.120/24"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("address changes on reload %q, want %q", got, want)
+		}
+		if stops != 0 || !reflect.DeepEqual(changesOf(n, "VI_1"), []bool{true}) {
+			t.Errorf("VI_1 left MASTER on an in-place reload: %d stops, changes %v", stops, changesOf(n, "VI_1"))
+		}
+		n.mu.Lock()
+		garps := n.garps - garpsBefore
+		var after []sentAdvert
+		for _, s := range n.sent {
+			if s.at.After(reloadAt) {
+				after = append(after, s)
+			}
+		}
+		n.mu.Unlock()
+		if garps == 0 {
+			t.Error("the added VIP was not announced")
+		}
+		if len(after) < 4 || len(after) > 6 {
+			t.Errorf("%d adverts in the 10 s after the reload, want 5 at advert_int 2", len(after))
+		}
+		for i, s := range after {
+			if s.prio != 160 {
+				t.Errorf("advert %d after reload has priority %d, want 160", i, s.prio)
+			}
+			if i > 0 && s.at.Sub(after[i-1].at) != 2*time.Second {
+				t.Errorf("advert %d came %v after the previous, want 2s", i, s.at.Sub(after[i-1].at))
+			}
+		}
+		st, _ := e.Snapshot()
+		if len(st) != 1 || st[0].State != "MASTER" || st[0].BasePriority != 160 || len(st[0].VIPs) != 2 {
+			t.Errorf("snapshot after reload: %+v", st)
+		}
+
+		// A setting that cannot change in place restarts the instance.
+		reload(oneInstance(160, "2", "dont_track_primary", "198.51.100.100/24", "198.51.100.120/24"))
+		time.Sleep(10 * time.Second)
+		synctest.Wait()
+		if stops != 1 || !n.isInstalled("VI_1") {
+			t.Errorf("hard change: %d stops (want 1 restart), installed %v", stops, n.isInstalled("VI_1"))
 		}
 		cancel()
 		if err := <-done; err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/netip"
+	"reflect"
 	"sync"
 )
 
@@ -20,8 +21,9 @@ type addrWorker struct {
 	onApplied func(owner string, addrs []netip.Addr, installed bool)
 
 	mu        sync.Mutex
-	installed bool  // wanted state
-	bursts    []int // pending GARP/NA bursts (frame counts), sent after the addresses are in
+	retired   AddressSet // entries a reload dropped from set, removed on the next drain
+	installed bool       // wanted state
+	bursts    []int      // pending GARP/NA bursts (frame counts), sent after the addresses are in
 	dirty     bool
 	wake      chan struct{}
 	idle      *sync.Cond // signalled when the worker has caught up
@@ -56,6 +58,42 @@ func (w *addrWorker) announce(count int) {
 	w.bursts = append(w.bursts, count)
 	w.mu.Unlock()
 	w.kick()
+}
+
+// replace switches the worker to set, for a reload that changed the instance's addresses in
+// place. What the old set had and set lacks is removed on the next drain whatever the wanted
+// state; the rest follows the wanted state as before. It reports whether set has addresses the
+// old set lacked (a master announces them).
+func (w *addrWorker) replace(set AddressSet) (added bool) {
+	w.mu.Lock()
+	old := w.set
+	w.set = set
+	w.retired.Addrs = append(w.retired.Addrs, missing(old.Addrs, set.Addrs)...)
+	w.retired.Routes = append(w.retired.Routes, missing(old.Routes, set.Routes)...)
+	w.retired.Rules = append(w.retired.Rules, missing(old.Rules, set.Rules)...)
+	added = len(missing(set.Addrs, old.Addrs)) > 0
+	w.dirty = true
+	w.mu.Unlock()
+	w.kick()
+	return added
+}
+
+// missing returns the entries of from that are not in in (file positions aside).
+func missing[T any](from, in []T) []T {
+	var out []T
+	for _, a := range from {
+		found := false
+		for _, b := range in {
+			if equalIgnoringPos(reflect.ValueOf(a), reflect.ValueOf(b)) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // resync re-applies the wanted state, for when the kernel changed behind our back.
@@ -96,7 +134,8 @@ func (w *addrWorker) drain() {
 			return
 		}
 		w.busy = true
-		dirty, installed := w.dirty, w.installed
+		dirty, installed, set, retired := w.dirty, w.installed, w.set, w.retired
+		w.retired = AddressSet{}
 		var bursts []int
 		if installed {
 			bursts = append(bursts, w.bursts...)
@@ -105,22 +144,32 @@ func (w *addrWorker) drain() {
 		w.dirty = false
 		w.mu.Unlock()
 
+		if !retired.Empty() {
+			w.apply(retired, false)
+		}
 		if dirty {
-			if err := w.net.SetAddresses(w.owner, w.set, installed); err != nil {
-				w.log.Error("cannot apply addresses", "instance", w.owner, "installed", installed, "err", err)
-			} else if w.onApplied != nil {
-				addrs := make([]netip.Addr, 0, len(w.set.Addrs))
-				for _, a := range w.set.Addrs {
-					addrs = append(addrs, a.Prefix.Addr())
-				}
-				w.onApplied(w.owner, addrs, installed)
-			}
+			w.apply(set, installed)
 		}
 		for _, n := range bursts {
-			if err := w.net.Announce(w.set, n); err != nil {
+			if err := w.net.Announce(set, n); err != nil {
 				w.log.Warn("cannot send gratuitous ARP/NA", "instance", w.owner, "err", err)
 			}
 		}
+	}
+}
+
+// apply installs or removes set and reports it.
+func (w *addrWorker) apply(set AddressSet, installed bool) {
+	if err := w.net.SetAddresses(w.owner, set, installed); err != nil {
+		w.log.Error("cannot apply addresses", "instance", w.owner, "installed", installed, "err", err)
+		return
+	}
+	if w.onApplied != nil {
+		addrs := make([]netip.Addr, 0, len(set.Addrs))
+		for _, a := range set.Addrs {
+			addrs = append(addrs, a.Prefix.Addr())
+		}
+		w.onApplied(w.owner, addrs, installed)
 	}
 }
 

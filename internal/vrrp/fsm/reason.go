@@ -65,6 +65,8 @@ const (
 	// ReasonForcedElection: an advert sent at once in answer to a lower-priority or priority-0
 	// advert (keepalived logs "forcing new election").
 	ReasonForcedElection
+	// ReasonReload: a configuration reload changed the instance's settings in place.
+	ReasonReload
 
 	numReasons
 )
@@ -75,7 +77,7 @@ var reasonNames = [...]string{
 	"shutdown", "sync_group", "duplicate_owner", "duplicate_owner_resolved", "tracker_priority",
 	"not_running", "startup_delay", "own_address", "owner_ignore_adverts", "interval_mismatch",
 	"address_mismatch", "garp_master", "garp_master_delay", "garp_refresh", "garp_lower_prio",
-	"garp_lower_prio_delay", "advert_timer", "forced_election",
+	"garp_lower_prio_delay", "advert_timer", "forced_election", "reload",
 }
 
 // String returns the reason's stable snake_case token.
