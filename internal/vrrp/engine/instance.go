@@ -180,6 +180,7 @@ func addressSet(c *config.Instance, defaultDev string) AddressSet {
 	}
 	s.Routes = append(s.Routes, c.Routes...)
 	s.Rules = append(s.Rules, c.Rules...)
+	s.NoAccept = !c.Accept
 	return s
 }
 

@@ -100,6 +100,9 @@ type AddressSet struct {
 	Addrs  []config.VirtualAddr
 	Routes []config.Route
 	Rules  []config.Rule
+	// NoAccept is no_accept (the default under vrrp_strict for a non-owner): while installed,
+	// traffic addressed to Addrs is dropped by firewall rules, as keepalived's nftables rules do.
+	NoAccept bool
 }
 
 // Empty reports whether the set holds nothing.

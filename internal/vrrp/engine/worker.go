@@ -71,6 +71,7 @@ func (w *addrWorker) replace(set AddressSet) (added bool) {
 	w.retired.Addrs = append(w.retired.Addrs, missing(old.Addrs, set.Addrs)...)
 	w.retired.Routes = append(w.retired.Routes, missing(old.Routes, set.Routes)...)
 	w.retired.Rules = append(w.retired.Rules, missing(old.Rules, set.Rules)...)
+	w.retired.NoAccept = w.retired.NoAccept || old.NoAccept
 	added = len(missing(set.Addrs, old.Addrs)) > 0
 	w.dirty = true
 	w.mu.Unlock()
