@@ -41,34 +41,46 @@ func sameExceptSoft(a, b *config.Instance) bool {
 	return true
 }
 
-// reconfigure applies the changed settings of p to the running lone instance u without leaving
-// its state: a master keeps its addresses (adding and removing only what the reload changed) and
-// a backup keeps following its master. It reports false, having changed nothing, when the change
-// needs a restart: a sync group, a renamed instance, a hard setting (see softFields), or a change
-// the state machine cannot take (fsm.ErrRestartNeeded).
+// reconfigure applies the changed settings of p to the running unit u (a lone instance or a
+// sync group) without leaving its state: a master keeps its addresses (adding and removing only
+// what the reload changed) and a backup keeps following its master. It reports false, having
+// changed nothing, when the change needs a restart: a renamed or regrouped instance, a hard
+// setting (see softFields), or a change of the owner role (priority 255).
 func (e *Engine) reconfigure(u *unit, p plan, cfg *config.Config, now time.Time) bool {
-	if u.group != nil || p.group || len(u.members) != 1 || len(p.members) != 1 {
+	if (u.group != nil) != p.group || len(u.members) != len(p.members) {
 		return false
 	}
-	in, c := u.members[0], p.members[0]
-	if c.Name != in.cfg.Name || !sameExceptSoft(in.cfg, c) {
-		return false
+	for i, in := range u.members {
+		c := p.members[i]
+		advert := in.advert
+		if c.Name != in.cfg.Name || c.IsOwner() != in.cfg.IsOwner() || !sameExceptSoft(in.cfg, c) || advert.SetAdvertInterval(c.AdvertInt) != nil {
+			return false
+		}
 	}
-	advert := in.advert
-	if err := advert.SetAdvertInterval(c.AdvertInt); err != nil {
-		return false
+	// Everything fsm.Reconfigure could refuse (VRID, version, owner role) was checked above, so
+	// either every member takes its new settings or none does.
+	for i, in := range u.members {
+		e.reconfigureMember(u, i, in, p.members[i], cfg, now)
 	}
+	return true
+}
+
+// reconfigureMember applies c to member i of u, which reconfigure has vetted.
+func (e *Engine) reconfigureMember(u *unit, i int, in *instance, c *config.Instance, cfg *config.Config, now time.Time) {
+	m := u.machineOf(i)
 	var err error
-	e.out, err = u.machine.Reconfigure(fsmConfig(c, &cfg.Global, in.src), c.Priority+in.track.weight, now, e.out[:0])
+	e.out, err = m.Reconfigure(fsmConfig(c, &cfg.Global, in.src), c.Priority+in.track.weight, now, e.out[:0])
 	if err != nil {
-		return false
+		// Not reachable after reconfigure's checks; keep the running settings if it happens.
+		e.log.Error("cannot apply the reloaded settings; keeping the running ones", "instance", c.Name, "err", err)
+		return
 	}
 	vips := make([]netip.Addr, 0, len(c.VIPs))
 	for _, v := range c.VIPs {
 		vips = append(vips, v.Prefix.Addr())
 	}
-	advert.Addrs = vips
-	in.advert = advert
+	_ = in.advert.SetAdvertInterval(c.AdvertInt) // checked by reconfigure
+	in.advert.Addrs = vips
 	in.params.Priority = uint8(c.Priority)
 	in.params.AdverInt = c.AdvertInt
 	in.params.VIPs = vips
@@ -81,13 +93,13 @@ func (e *Engine) reconfigure(u *unit, p plan, cfg *config.Config, now time.Time)
 	in.addrs = addressSet(c, dev)
 	added := in.worker.replace(in.addrs)
 	for _, a := range e.out {
+		a.Member = i // the machine's own actions do not know their place in a sync group
 		e.execute(u, a, now)
 	}
-	if added && u.machine.State() == fsm.StateMaster {
+	if added && m.State() == fsm.StateMaster {
 		in.worker.announce(c.GARPMasterRepeat)
 	}
 	e.evaluateFaults(in, false) // track_interface weights may have changed
-	e.log.Info(fmt.Sprintf("(%s) changed by reload; applied in place, state %s kept", c.Name, u.machine.State()),
-		"instance", c.Name, "vrid", c.VRID, "reason", fsm.ReasonReload.String(), "priority", u.machine.Priority())
-	return true
+	e.log.Info(fmt.Sprintf("(%s) changed by reload; applied in place, state %s kept", c.Name, m.State()),
+		"instance", c.Name, "vrid", c.VRID, "reason", fsm.ReasonReload.String(), "priority", m.Priority())
 }

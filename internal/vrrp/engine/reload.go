@@ -19,9 +19,9 @@ var errStopped = errors.New("vrrp engine is not running")
 // Reload switches the engine to cfg, as keepalived does on SIGHUP (reference §1c.4, §7.10).
 // Instances are matched by keepalived's identity — VRID, family, interface, unicast source or
 // multicast group, VMAC — not by name. A unit (instance or sync group) whose configuration did not
-// change keeps its state, timers and addresses untouched: no flap. A lone instance whose
-// priority, timers, addresses, trackers or notifications changed keeps its state too and takes
-// the new settings in place (reconfigure.go). Any other changed unit, and a removed one, is
+// change keeps its state, timers and addresses untouched: no flap. An instance or sync group
+// whose priority, timers, addresses, trackers or notifications changed keeps its state too and
+// takes the new settings in place (reconfigure.go). Any other changed unit, and a removed one, is
 // stopped (priority 0 if it was master, addresses removed) and a changed or new one started.
 func (e *Engine) Reload(cfg *config.Config) error {
 	errc := make(chan error, 1)

@@ -245,3 +245,77 @@ func TestReloadInPlace(t *testing.T) {
 		}
 	})
 }
+
+func syncGroupConf(prio2 int, vip2 string) string {
+	return fmt.Sprintf(`vrrp_sync_group SG {
+    group {
+        VI_1
+        VI_2
+    }
+}
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    priority 150
+    virtual_ipaddress { 198.51.100.100/24 }
+}
+vrrp_instance VI_2 {
+    interface eth0
+    virtual_router_id 52
+    priority %d
+    virtual_ipaddress {
+        %s
+    }
+}
+`, prio2, strings.ReplaceAll(vip2, " ", "\n        "))
+}
+
+// TestReloadSyncGroupInPlace: a reload that changes a sync group member's priority and VIP keeps
+// the group MASTER; the priority change is reported for that member, not the other.
+func TestReloadSyncGroupInPlace(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lan := &fakeLAN{}
+		n := lan.node("a", "198.51.100.1")
+		var stops int
+		var prios []string
+		e, err := New(load(t, syncGroupConf(150, "198.51.100.101/24 198.51.100.103/24")), n, Options{
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			OnTransition: func(tr Transition) {
+				if tr.To.String() == "STOP" {
+					stops++
+				}
+			},
+			OnPriorityChange: func(name string, prio int, _ bool) { prios = append(prios, fmt.Sprintf("%s=%d", name, prio)) },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- e.Run(ctx) }()
+		time.Sleep(10 * time.Second)
+		synctest.Wait()
+		if !n.isInstalled("VI_1") || !n.isInstalled("VI_2") {
+			t.Fatal("group not master")
+		}
+		logBefore := len(n.addressLog())
+		if err := e.Reload(load(t, syncGroupConf(170, "198.51.100.101/24 198.51.100.102/24"))); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Second)
+		synctest.Wait()
+		if stops != 0 || !reflect.DeepEqual(changesOf(n, "VI_1"), []bool{true}) || !reflect.DeepEqual(changesOf(n, "VI_2"), []bool{true}) {
+			t.Errorf("group flapped on reload: %d stops, VI_1 %v, VI_2 %v", stops, changesOf(n, "VI_1"), changesOf(n, "VI_2"))
+		}
+		if got, want := n.addressLog()[logBefore:], []string{"-VI_2 198.51.100.103/24", "+VI_2 198.51.100.102/24"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("address changes %q, want %q", got, want)
+		}
+		if !reflect.DeepEqual(prios, []string{"VI_2=170"}) {
+			t.Errorf("priority changes reported %q, want [VI_2=170]", prios)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	})
+}
