@@ -185,19 +185,8 @@ func TestReloadAddsInstance(t *testing.T) {
 	time.Sleep(5 * scAdv)
 	vip2 := netip.MustParseAddr("198.51.100.101")
 	in2 := Instance{Name: "VI_2", VRID: VRID + 1, Priority: 150, Version: 3, AdvertInt: scAdvText, VIPs: []string{"198.51.100.101/24"}}
-	d.WriteConf(Conf{Instances: []Instance{scInstance(150), in2}})
-	mark := d.Mark()
-	hup := time.Now()
-	d.Signal(syscallHUP)
-	if !WaitVIP(l.Routers[0], vip2, true, 3*time.Second) {
-		t.Fatalf("added instance never became master:\n%s", d.LogAfter(mark))
-	}
-	time.Sleep(5 * scAdv)
-	for _, e := range watch.Events() {
-		if e.Addr == scVIP && !e.New && !e.At.Before(hup) {
-			t.Errorf("reload removed the unchanged instance's VIP at %v", e.At.Sub(hup))
-		}
-	}
+	mark, hup := reloadUntilVIP(t, l, d, Conf{Instances: []Instance{scInstance(150), in2}}, vip2, "added instance never became master")
+	noRemovalSince(t, watch, scVIP, hup, "the unchanged instance's VIP")
 	if !HasAddr(l.Routers[0].NS, "eth0", scVIP) {
 		t.Error("unchanged instance's VIP is gone after the reload")
 	}
@@ -232,19 +221,8 @@ func TestReloadChangesInPlace(t *testing.T) {
 	vip2 := netip.MustParseAddr("198.51.100.102")
 	changed := scInstance(160)
 	changed.VIPs = append(changed.VIPs, "198.51.100.102/24")
-	d.WriteConf(one(changed))
-	mark := d.Mark()
-	hup := time.Now()
-	d.Signal(syscallHUP)
-	if !WaitVIP(l.Routers[0], vip2, true, 3*time.Second) {
-		t.Fatalf("the added VIP never appeared:\n%s", d.LogAfter(mark))
-	}
-	time.Sleep(5 * scAdv)
-	for _, e := range watch.Events() {
-		if e.Addr == scVIP && !e.New && !e.At.Before(hup) {
-			t.Errorf("reload removed the master's VIP at %v", e.At.Sub(hup))
-		}
-	}
+	mark, hup := reloadUntilVIP(t, l, d, one(changed), vip2, "the added VIP never appeared")
+	noRemovalSince(t, watch, scVIP, hup, "the master's VIP")
 	for _, line := range strings.Split(d.LogAfter(mark), "\n") {
 		if strings.Contains(line, "(VI_1)") && strings.Contains(line, "Entering") {
 			t.Errorf("instance changed state on reload: %s", line)
@@ -260,5 +238,30 @@ func TestReloadChangesInPlace(t *testing.T) {
 	last, ok := LastBefore(l.Cap.Packets(), time.Now(), IsAdvertFrom(VRID, l.MAC(0)))
 	if !ok || last.Prio != 160 {
 		t.Errorf("last advert %+v, want priority 160", last)
+	}
+}
+
+// reloadUntilVIP writes conf, sends SIGHUP and waits until vip is on router 0, then lets five
+// adverts pass. It returns the log mark and the time of the signal.
+func reloadUntilVIP(t *testing.T, l *Lab, d *Daemon, conf Conf, vip netip.Addr, failure string) (int, time.Time) {
+	t.Helper()
+	d.WriteConf(conf)
+	mark := d.Mark()
+	hup := time.Now()
+	d.Signal(syscallHUP)
+	if !WaitVIP(l.Routers[0], vip, true, 3*time.Second) {
+		t.Fatalf("%s:\n%s", failure, d.LogAfter(mark))
+	}
+	time.Sleep(5 * scAdv)
+	return mark, hup
+}
+
+// noRemovalSince fails if addr was deleted at or after since.
+func noRemovalSince(t *testing.T, w *AddrWatch, addr netip.Addr, since time.Time, what string) {
+	t.Helper()
+	for _, e := range w.Events() {
+		if e.Addr == addr && !e.New && !e.At.Before(since) {
+			t.Errorf("reload removed %s at %v", what, e.At.Sub(since))
+		}
 	}
 }

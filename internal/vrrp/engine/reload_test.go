@@ -40,6 +40,24 @@ func twoInstances(prio2 int, third bool) string {
 	return s
 }
 
+// runFor starts e on its own goroutine, lets it run for 10 s of bubble time and returns the
+// function that stops it and checks that Run ended cleanly.
+func runFor(t *testing.T, e *Engine) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.Run(ctx) }()
+	time.Sleep(10 * time.Second)
+	synctest.Wait()
+	return func() {
+		t.Helper()
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func changesOf(n *fakeNet, owner string) []bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -73,11 +91,7 @@ func TestReloadKeepsUnchangedInstance(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- e.Run(ctx) }()
-		time.Sleep(10 * time.Second)
-		synctest.Wait()
+		stop := runFor(t, e)
 		for _, o := range []string{"VI_1", "VI_2", "VI_3"} {
 			if !n.isInstalled(o) {
 				t.Fatalf("%s not master before reload", o)
@@ -134,10 +148,7 @@ func TestReloadKeepsUnchangedInstance(t *testing.T) {
 		if len(st) != 3 || prio2 != 120 {
 			t.Errorf("snapshot after reload: %d instances, VI_2 priority %d; want 3 and 120", len(st), prio2)
 		}
-		cancel()
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
+		stop()
 	})
 }
 
@@ -174,11 +185,7 @@ func TestReloadInPlace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- e.Run(ctx) }()
-		time.Sleep(10 * time.Second)
-		synctest.Wait()
+		stop := runFor(t, e)
 		if !n.isInstalled("VI_1") {
 			t.Fatal("VI_1 not master")
 		}
@@ -239,10 +246,7 @@ func TestReloadInPlace(t *testing.T) {
 		if stops != 1 || !n.isInstalled("VI_1") {
 			t.Errorf("hard change: %d stops (want 1 restart), installed %v", stops, n.isInstalled("VI_1"))
 		}
-		cancel()
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
+		stop()
 	})
 }
 
@@ -290,11 +294,7 @@ func TestReloadSyncGroupInPlace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- e.Run(ctx) }()
-		time.Sleep(10 * time.Second)
-		synctest.Wait()
+		stop := runFor(t, e)
 		if !n.isInstalled("VI_1") || !n.isInstalled("VI_2") {
 			t.Fatal("group not master")
 		}
@@ -313,9 +313,6 @@ func TestReloadSyncGroupInPlace(t *testing.T) {
 		if !reflect.DeepEqual(prios, []string{"VI_2=170"}) {
 			t.Errorf("priority changes reported %q, want [VI_2=170]", prios)
 		}
-		cancel()
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
+		stop()
 	})
 }
