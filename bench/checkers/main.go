@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/check"
+	"github.com/gokeepalived/gokeepalived/internal/metrics"
 )
 
 func main() {
@@ -35,16 +36,17 @@ func main() {
 	loop := flag.Duration("delay-loop", time.Second, "delay_loop")
 	workers := flag.Int("workers", 512, "scheduler workers")
 	cpuProf := flag.String("cpuprofile", "", "write a CPU profile of the measurement window")
+	probeMetrics := flag.Bool("metrics", false, "record every probe in the daemon's Prometheus probe recorder, as the daemon does")
 	flag.Parse()
 	var err error
 	switch *mode {
 	case "serve":
 		err = serve(strings.Split(*addrs, ","), *base, *perAddr)
 	case "check":
-		err = run(strings.Split(*addrs, ","), *base, *perAddr, *dur, *loop, *workers, *cpuProf)
+		err = run(strings.Split(*addrs, ","), *base, *perAddr, *dur, *loop, *workers, *cpuProf, *probeMetrics)
 	case "noop":
 		noop = true
-		err = run(strings.Split(*addrs, ","), *base, *perAddr, *dur, *loop, *workers, *cpuProf)
+		err = run(strings.Split(*addrs, ","), *base, *perAddr, *dur, *loop, *workers, *cpuProf, *probeMetrics)
 	default:
 		err = fmt.Errorf("unknown mode %q", *mode)
 	}
@@ -135,7 +137,7 @@ func timed(p check.Prober) check.Prober {
 	})
 }
 
-func run(addrs []string, base, n int, dur, loop time.Duration, workers int, cpuProf string) error {
+func run(addrs []string, base, n int, dur, loop time.Duration, workers int, cpuProf string, probeMetrics bool) error {
 	var rss []check.RealServer
 	for _, a := range addrs {
 		ip, err := netip.ParseAddr(a)
@@ -159,8 +161,13 @@ func run(addrs []string, base, n int, dur, loop time.Duration, workers int, cpuP
 		probes   atomic.Int64
 		failures atomic.Int64
 	)
+	var onProbe func(vs, rs, checker string, err error, latency time.Duration)
+	if probeMetrics {
+		onProbe = metrics.NewProbeRecorder().Observe
+	}
 	s, err := check.New(check.Config{
 		Workers: workers,
+		OnProbe: onProbe,
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 		OnLag: func(d time.Duration) {
 			probes.Add(1)
