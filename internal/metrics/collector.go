@@ -131,8 +131,8 @@ func (c *Collector) collectInstance(ch chan<- prometheus.Metric, in *engine.Inst
 	}
 }
 
-// vipAddress returns the address of an InstanceStatus VIP string ("198.51.100.10/32 dev 3 ...")
-// without its prefix length.
+// vipAddress returns the address of an InstanceStatus VIP string ("198.51.100.10/24", or a bare
+// address for a host prefix; anything after the first space is ignored) without its prefix length.
 func vipAddress(v string) string {
 	f, _, _ := strings.Cut(strings.TrimSpace(v), " ")
 	a, _, _ := strings.Cut(f, "/")
