@@ -164,3 +164,5 @@ step "after the failover"
 echo "VIP $VIP is held by: $(holder)(lb1: daemon killed, link down)"
 echo "lb2's log:"
 grep -E "Entering|Sending gratuitous|VIP|address" "$tmp/lb2.log" | tail -n 5 | sed 's/^/  /'
+echo "gokeepalived status on lb2 (its control socket):"
+"$tmp/gokeepalived" status --socket "$tmp/lb2.sock" | sed 's/^/  /' || true
