@@ -88,6 +88,7 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 	chk := newCheckersObserved(cfg, opts, log, obs, probes)
 	defer chk.stop()
 	has := newHASuspend(cfg, lvsrt, chk, log)
+	defer has.close()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

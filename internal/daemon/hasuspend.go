@@ -19,15 +19,28 @@ type haSuspend struct {
 	mu   sync.Mutex
 	cfg  *config.Config
 	last map[string]bool
+	// stopWatch stops the address monitor; nil when it could not start and only our own VIPs
+	// (the engine's OnAddresses hook) are followed after the start-time listing.
+	stopWatch func()
 }
 
-// newHASuspend reports the node's current addresses and applies the first verdicts. It returns
-// nil when there is nothing to suspend (no IPVS manager or no ha_suspend service).
+// newHASuspend follows the node's addresses — every change, whoever makes it, through an
+// rtnetlink monitor — and applies the verdicts. It returns nil when there is nothing to suspend
+// (no IPVS manager).
 func newHASuspend(cfg *config.Config, lvsrt *lvsRuntime, chk *checkers, log *slog.Logger) *haSuspend {
 	if lvsrt == nil || lvsrt.mgr == nil {
 		return nil
 	}
 	h := &haSuspend{log: log, lvs: lvsrt, chk: chk, cfg: cfg, last: map[string]bool{}}
+	stop, err := addressWatcher(log, func(addrs []netip.Addr) {
+		lvsrt.mgr.SetLocalAddresses(addrs)
+		h.apply()
+	})
+	if err == nil {
+		h.stopWatch = stop
+		return h
+	}
+	log.Warn("ha_suspend: cannot follow address changes; using the addresses present now and our own VIPs", "err", err)
 	if addrs, err := net.InterfaceAddrs(); err == nil {
 		for _, a := range addrs {
 			if p, err := netip.ParsePrefix(a.String()); err == nil {
@@ -41,9 +54,21 @@ func newHASuspend(cfg *config.Config, lvsrt *lvsRuntime, chk *checkers, log *slo
 	return h
 }
 
-// addressesChanged is the VRRP engine's OnAddresses hook: our VIPs came or went.
+// addressWatcher is watchAddresses; tests replace it to exercise the fallback.
+var addressWatcher = watchAddresses
+
+// close stops following addresses.
+func (h *haSuspend) close() {
+	if h != nil && h.stopWatch != nil {
+		h.stopWatch()
+	}
+}
+
+// addressesChanged is the VRRP engine's OnAddresses hook: our VIPs came or went. With the
+// address monitor running it is redundant (the monitor sees them too, as the single source of
+// truth), so it only serves the fallback.
 func (h *haSuspend) addressesChanged(_ string, addrs []netip.Addr, installed bool) {
-	if h == nil {
+	if h == nil || h.stopWatch != nil {
 		return
 	}
 	for _, a := range addrs {

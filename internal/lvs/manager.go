@@ -27,6 +27,10 @@ type Options struct {
 	// NoRSNotify leaves the real servers' notify_up/notify_down and "RS …" FIFO lines to the
 	// caller (internal/check's Notifier does them); quorum scripts and "VS …" lines stay here.
 	NoRSNotify bool
+	// OnQuorum, when set, is told about every quorum announcement (with quorum_up/quorum_down
+	// and the "VS …" FIFO line), for the SMTP alerts. It is called with the manager's lock
+	// held: it must not block nor call the manager.
+	OnQuorum func(QuorumChange)
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }
@@ -171,7 +175,7 @@ func (m *Manager) initialNotifies() {
 			r.isNew = false
 		}
 		if v.isNew && !v.quorumUp && v.cfg.SorryServer != nil {
-			m.quorumNotify(v, false)
+			m.quorumNotify(v, false, quorumInit)
 		}
 		v.isNew = false
 	}
@@ -216,9 +220,9 @@ func (m *Manager) reloadNotifies(old []*vsState, next map[string]*vsState) {
 		}
 		switch {
 		case n == nil && o.quorumUp:
-			m.quorumNotify(o, false)
+			m.quorumNotify(o, false, quorumChanged)
 		case n != nil && n.quorumUp != o.quorumUp:
-			m.quorumNotify(n, n.quorumUp)
+			m.quorumNotify(n, n.quorumUp, quorumInit)
 		}
 	}
 }
@@ -281,6 +285,17 @@ func (m *Manager) SetAddressPresent(a netip.Addr, present bool) {
 	}
 }
 
+// SetLocalAddresses replaces the manager's view of the addresses configured on this node (the
+// daemon's address monitor reports every change; ha_suspend uses them).
+func (m *Manager) SetLocalAddresses(addrs []netip.Addr) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	clear(m.local)
+	for _, a := range addrs {
+		m.local[a.Unmap()] = true
+	}
+}
+
 // SetHealth records a checker verdict and reconciles the real server's virtual server. Health of
 // an unknown server (one a reload removed) and of a suspended virtual server is ignored.
 func (m *Manager) SetHealth(k RSKey, h Health) (Changes, error) {
@@ -332,7 +347,7 @@ func (m *Manager) setHealth(v *vsState, r *rsState, h Health) (Changes, error) {
 	}
 	if q := v.quorumAfter(); q != v.quorumUp {
 		v.quorumUp = q
-		m.quorumNotify(v, q)
+		m.quorumNotify(v, q, quorumChanged)
 	}
 	if !m.started {
 		return Changes{}, nil
@@ -359,8 +374,9 @@ func (m *Manager) rsNotify(v *vsState, r *rsState, up bool) {
 	}
 }
 
-// quorumNotify runs quorum_up/quorum_down and writes the FIFO line of a quorum change.
-func (m *Manager) quorumNotify(v *vsState, up bool) {
+// quorumNotify runs quorum_up/quorum_down, writes the FIFO line of a quorum change and tells
+// Options.OnQuorum.
+func (m *Manager) quorumNotify(v *vsState, up bool, cause quorumCause) {
 	m.log.Info("virtual server quorum", "instance", v.name, "from", upDown(!up), "to", upDown(up),
 		"reason", fmt.Sprintf("alive weight %d, quorum %d, hysteresis %d", v.weightSum(), v.cfg.Quorum, v.cfg.Hysteresis))
 	s, reason := v.cfg.QuorumDown, "quorum_down"
@@ -373,6 +389,7 @@ func (m *Manager) quorumNotify(v *vsState, up bool) {
 	if err := m.writeLine(fifoVS(v.cfg, up)); err != nil {
 		m.log.Warn("notify fifo", "instance", v.name, "reason", err.Error())
 	}
+	m.quorumHook(v, up, cause)
 }
 
 // Stop ends the manager as keepalived's clear_services() does. Unless keep (keepalived -I,
@@ -400,7 +417,7 @@ func (m *Manager) Stop(keep bool) (Changes, error) {
 			}
 		}
 		// update_vs_notifies(vs, stopping) announces DOWN even when it already was.
-		m.quorumNotify(v, false)
+		m.quorumNotify(v, false, quorumStopping)
 	}
 	if m.cfg.Global.LVSFlushOnStop == config.LVSFlushOnStopAll {
 		if err := m.o.Client.Flush(); err != nil {
