@@ -83,7 +83,7 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 	if lvsrt != nil {
 		obs = lvsrt
 	}
-	rep := newReporter(opts, started)
+	rep := newReporter(opts, started, log)
 	metricsHandler, probes := newMetrics(rep)
 	chk := newCheckersObserved(cfg, opts, log, obs, probes)
 	defer chk.stop()

@@ -2,11 +2,13 @@ package daemon
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"sync"
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/cli"
+	"github.com/gokeepalived/gokeepalived/internal/ipvs"
 	"github.com/gokeepalived/gokeepalived/internal/status"
 )
 
@@ -15,6 +17,7 @@ import (
 type reporter struct {
 	configFile string
 	started    time.Time
+	log        *slog.Logger
 
 	mu         sync.Mutex
 	vrrp       *vrrpRuntime
@@ -24,8 +27,8 @@ type reporter struct {
 	lastReload time.Time
 }
 
-func newReporter(opts *cli.Options, started time.Time) *reporter {
-	return &reporter{configFile: opts.ConfigFile, started: started}
+func newReporter(opts *cli.Options, started time.Time, log *slog.Logger) *reporter {
+	return &reporter{configFile: opts.ConfigFile, started: started, log: log}
 }
 
 // set records the running parts.
@@ -99,8 +102,22 @@ func (r *reporter) report(ctx context.Context) (status.Report, error) {
 	}
 	if lvsrt != nil && lvsrt.mgr != nil {
 		rep.Daemon.LVS = true
+		traffic := map[string][]status.LVSService{}
+		if tr, err := lvsrt.mgr.Traffic(); err == nil {
+			for _, st := range tr {
+				svc := status.LVSService{Service: st.Service, Traffic: trafficOf(st.Stats), Destinations: []status.LVSDestination{}}
+				for _, d := range st.Dests {
+					svc.Destinations = append(svc.Destinations, status.LVSDestination{
+						RealServer: d.RealServer, ActiveConns: d.ActiveConns, InactiveConns: d.InactiveConns, Traffic: trafficOf(d.Stats),
+					})
+				}
+				traffic[st.VirtualServer] = append(traffic[st.VirtualServer], svc)
+			}
+		} else {
+			r.log.Debug("cannot read IPVS counters", "err", err)
+		}
 		for _, vs := range lvsrt.mgr.Status() {
-			out := status.VirtualServer{Name: vs.Name, QuorumUp: vs.QuorumUp, AliveWeight: vs.AliveWeight, Quorum: vs.Quorum, Suspended: vs.Suspended, RealServers: []status.LVSRealServer{}}
+			out := status.VirtualServer{Name: vs.Name, QuorumUp: vs.QuorumUp, AliveWeight: vs.AliveWeight, Quorum: vs.Quorum, Suspended: vs.Suspended, RealServers: []status.LVSRealServer{}, Services: traffic[vs.Name]}
 			for _, r := range vs.RealServers {
 				out.RealServers = append(out.RealServers, status.LVSRealServer{Name: r.Name, Alive: r.Alive, Weight: r.Weight})
 			}
@@ -108,4 +125,9 @@ func (r *reporter) report(ctx context.Context) (status.Report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// trafficOf converts the kernel's counters.
+func trafficOf(s ipvs.Stats) status.Traffic {
+	return status.Traffic{Connections: s.Connections, PacketsIn: s.PacketsIn, PacketsOut: s.PacketsOut, BytesIn: s.BytesIn, BytesOut: s.BytesOut}
 }

@@ -174,6 +174,22 @@ func (c *Collector) collectLVS(ch chan<- prometheus.Metric, vss []status.Virtual
 			ch <- gauge(c.d.lvsRSAlive, boolf(rs.Alive), vs.Name, rs.Name)
 			ch <- gauge(c.d.lvsRSWeight, float64(rs.Weight), vs.Name, rs.Name)
 		}
+		for _, svc := range vs.Services {
+			ch <- counter(c.d.svcConns, float64(svc.Connections), vs.Name, svc.Service)
+			ch <- counter(c.d.svcPackets, float64(svc.PacketsIn), vs.Name, svc.Service, "in")
+			ch <- counter(c.d.svcPackets, float64(svc.PacketsOut), vs.Name, svc.Service, "out")
+			ch <- counter(c.d.svcBytes, float64(svc.BytesIn), vs.Name, svc.Service, "in")
+			ch <- counter(c.d.svcBytes, float64(svc.BytesOut), vs.Name, svc.Service, "out")
+			for _, d := range svc.Destinations {
+				ch <- counter(c.d.dstConns, float64(d.Connections), vs.Name, svc.Service, d.RealServer)
+				ch <- counter(c.d.dstPackets, float64(d.PacketsIn), vs.Name, svc.Service, d.RealServer, "in")
+				ch <- counter(c.d.dstPackets, float64(d.PacketsOut), vs.Name, svc.Service, d.RealServer, "out")
+				ch <- counter(c.d.dstBytes, float64(d.BytesIn), vs.Name, svc.Service, d.RealServer, "in")
+				ch <- counter(c.d.dstBytes, float64(d.BytesOut), vs.Name, svc.Service, d.RealServer, "out")
+				ch <- gauge(c.d.dstActive, float64(d.ActiveConns), vs.Name, svc.Service, d.RealServer)
+				ch <- gauge(c.d.dstInactive, float64(d.InactiveConns), vs.Name, svc.Service, d.RealServer)
+			}
+		}
 	}
 }
 

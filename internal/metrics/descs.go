@@ -32,6 +32,11 @@ type descs struct {
 	rsUp, checkerUp                                     *prometheus.Desc
 	lvsQuorumUp, lvsAliveWeight, lvsQuorum              *prometheus.Desc
 	lvsRSAlive, lvsRSWeight                             *prometheus.Desc
+
+	// IPVS counters per service and destination.
+	svcConns, svcPackets, svcBytes *prometheus.Desc
+	dstConns, dstPackets, dstBytes *prometheus.Desc
+	dstActive, dstInactive         *prometheus.Desc
 }
 
 func newDescs() *descs {
@@ -68,6 +73,15 @@ func newDescs() *descs {
 		lvsQuorum:      desc("gokeepalived_lvs_quorum", "Configured quorum of the virtual server.", "virtual_server"),
 		lvsRSAlive:     desc("gokeepalived_lvs_real_server_alive", "1 when the real server is alive in the IPVS table.", "virtual_server", "real_server"),
 		lvsRSWeight:    desc("gokeepalived_lvs_real_server_weight", "Effective IPVS weight of the real server.", "virtual_server", "real_server"),
+
+		svcConns:    desc("gokeepalived_lvs_service_connections_total", "Connections IPVS scheduled for the service.", "virtual_server", "service"),
+		svcPackets:  desc("gokeepalived_lvs_service_packets_total", "Packets IPVS forwarded for the service, by direction (in, out).", "virtual_server", "service", "direction"),
+		svcBytes:    desc("gokeepalived_lvs_service_bytes_total", "Bytes IPVS forwarded for the service, by direction (in, out).", "virtual_server", "service", "direction"),
+		dstConns:    desc("gokeepalived_lvs_destination_connections_total", "Connections IPVS scheduled to the destination.", "virtual_server", "service", "real_server"),
+		dstPackets:  desc("gokeepalived_lvs_destination_packets_total", "Packets IPVS forwarded to and from the destination, by direction (in, out).", "virtual_server", "service", "real_server", "direction"),
+		dstBytes:    desc("gokeepalived_lvs_destination_bytes_total", "Bytes IPVS forwarded to and from the destination, by direction (in, out).", "virtual_server", "service", "real_server", "direction"),
+		dstActive:   desc("gokeepalived_lvs_destination_active_connections", "Active (established) connections of the destination.", "virtual_server", "service", "real_server"),
+		dstInactive: desc("gokeepalived_lvs_destination_inactive_connections", "Inactive connections of the destination.", "virtual_server", "service", "real_server"),
 	}
 	for s := statNone + 1; s < numStats; s++ {
 		d.stats[s] = desc(statMetric[s], statHelp[s], instanceLabels...)
@@ -82,7 +96,8 @@ func (d *descs) all() []*prometheus.Desc {
 		d.prioZeroSent, d.vrrpState, d.scriptStatus, d.scriptState, d.buildInfo, d.startTime,
 		d.reloads, d.priority, d.basePriority, d.stateSet, d.drops, d.sendErrors, d.trackerFault,
 		d.trackerWeight, d.rsUp, d.checkerUp, d.lvsQuorumUp, d.lvsAliveWeight, d.lvsQuorum,
-		d.lvsRSAlive, d.lvsRSWeight,
+		d.lvsRSAlive, d.lvsRSWeight, d.svcConns, d.svcPackets, d.svcBytes, d.dstConns, d.dstPackets,
+		d.dstBytes, d.dstActive, d.dstInactive,
 	}
 	for s := statNone + 1; s < numStats; s++ {
 		out = append(out, d.stats[s])

@@ -67,6 +67,14 @@ func fixtureReport() status.Report {
 				{Name: "[203.0.113.10]:tcp:80", Alive: true, Weight: 1},
 				{Name: "[203.0.113.11]:tcp:80", Alive: false, Weight: 0},
 			},
+			Services: []status.LVSService{{
+				Service: "TCP 198.51.100.100:80",
+				Traffic: status.Traffic{Connections: 120, PacketsIn: 900, PacketsOut: 850, BytesIn: 64000, BytesOut: 1280000},
+				Destinations: []status.LVSDestination{{
+					RealServer: "[203.0.113.10]:tcp:80", ActiveConns: 3, InactiveConns: 7,
+					Traffic: status.Traffic{Connections: 120, PacketsIn: 900, PacketsOut: 850, BytesIn: 64000, BytesOut: 1280000},
+				}},
+			}},
 		}},
 	}
 }

@@ -86,6 +86,34 @@ type VirtualServer struct {
 	// Suspended is true while ha_suspend holds the checkers (the VIP is not here).
 	Suspended   bool            `json:"suspended,omitempty"`
 	RealServers []LVSRealServer `json:"real_servers"`
+	// Services are the IPVS services of the virtual server with the kernel's counters (one per
+	// address of a virtual_server_group); empty when the table could not be read.
+	Services []LVSService `json:"services,omitempty"`
+}
+
+// Traffic is what IPVS counted since the entry was created (ipvsadm -Ln --stats).
+type Traffic struct {
+	Connections uint64 `json:"connections"`
+	PacketsIn   uint64 `json:"packets_in"`
+	PacketsOut  uint64 `json:"packets_out"`
+	BytesIn     uint64 `json:"bytes_in"`
+	BytesOut    uint64 `json:"bytes_out"`
+}
+
+// LVSService is one IPVS service, e.g. "TCP 198.51.100.1:80" or "FWM 5".
+type LVSService struct {
+	Service string `json:"service"`
+	Traffic
+	Destinations []LVSDestination `json:"destinations"`
+}
+
+// LVSDestination is one destination of a service as the kernel has it (a real server, or the
+// sorry server).
+type LVSDestination struct {
+	RealServer    string `json:"real_server"`
+	ActiveConns   uint32 `json:"active_connections"`
+	InactiveConns uint32 `json:"inactive_connections"`
+	Traffic
 }
 
 // LVSRealServer is a real server of a virtual server, as programmed.
