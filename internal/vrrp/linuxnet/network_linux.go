@@ -43,6 +43,8 @@ type Network struct {
 	closed   bool
 	vm       *vmac.Manager
 	vmacs    map[string]*vmac.VMAC
+
+	na noAccept // no_accept nftables filter (noaccept_linux.go)
 }
 
 var _ engine.Network = (*Network)(nil)
@@ -95,7 +97,7 @@ func (n *Network) Close() error {
 		errs = append(errs, n.vm.Close()) // VMACs were deleted (or kept, with -V) by the engine
 	}
 	n.mu.Unlock()
-	errs = append(errs, n.sender.Close(), n.nl.Close())
+	errs = append(errs, n.closeFilter(), n.sender.Close(), n.nl.Close())
 	return errors.Join(errs...)
 }
 
@@ -200,8 +202,15 @@ func (n *Network) SetAddresses(owner string, set engine.AddressSet, installed bo
 	var desired []ifaddr.Address
 	if installed {
 		desired = all
+		if set.NoAccept {
+			n.filterAdd(owner, set.Addrs) // before the addresses: they never answer unfiltered
+		}
 	}
 	res, err := ifaddr.Reconcile(n.nl, desired, all)
+	if !installed || !set.NoAccept {
+		// Whatever NoAccept said when they were added: a reload may have turned accept on.
+		n.filterRemove(owner, set.Addrs)
+	}
 	if err != nil {
 		errs = append(errs, err)
 	}
