@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gokeepalived/gokeepalived/internal/control"
 	"github.com/gokeepalived/gokeepalived/internal/ipvs"
 )
 
@@ -518,6 +520,9 @@ func runDaemon(r *results) error {
 		}
 	}())
 
+	// The control socket reports the same kernel counters, in the status report and as metrics.
+	r.check("daemon control socket reports IPVS counters", controlCounters())
+
 	// VRRP runs beside the checkers: the lone instance becomes MASTER and adds its VIP.
 	r.check("daemon VRRP MASTER", func() error {
 		if err := d.waitLog("VRRP MASTER", func(l string) bool { return strings.Contains(l, "(VI_1) Entering MASTER STATE") }); err != nil {
@@ -663,4 +668,50 @@ func runDaemon(r *results) error {
 		}
 	}
 	return nil
+}
+
+// controlCounters reads the daemon's status report and metrics through its control socket and
+// checks that the connections just made through the VIPs are counted for each real server.
+func controlCounters() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	sock := control.SocketForPIDFile(daemonPIDFile)
+	rep, _, err := control.FetchReport(ctx, sock)
+	if err != nil {
+		return err
+	}
+	conns := map[string]uint64{}
+	for _, vs := range rep.VirtualServers {
+		for _, svc := range vs.Services {
+			for _, d := range svc.Destinations {
+				conns[svc.Service+" -> "+d.RealServer] = d.Connections
+			}
+		}
+	}
+	for _, k := range []string{"TCP 198.51.100.11:80 -> [203.0.113.11]:tcp:8011", "TCP 198.51.100.12:443 -> [203.0.113.21]:tcp:9021"} {
+		if conns[k] == 0 {
+			return fmt.Errorf("status report: no connections for %s: %v", k, conns)
+		}
+	}
+	body, err := control.Fetch(ctx, sock, "/metrics")
+	if err != nil {
+		return err
+	}
+	re := regexp.MustCompile(`(?m)^gokeepalived_lvs_destination_connections_total\{real_server="\[203\.0\.113\.11\]:tcp:8011",service="TCP 198\.51\.100\.11:80",virtual_server="[^"]*"\} ([1-9][0-9]*)$`)
+	if !re.Match(body) {
+		return fmt.Errorf("metrics: no counted connections for 203.0.113.11:8011 in:\n%s", grepLines(string(body), "gokeepalived_lvs_destination_connections_total"))
+	}
+	fmt.Printf("VMTEST INFO control socket counters %v\n", conns)
+	return nil
+}
+
+// grepLines returns the lines of s that contain sub.
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
