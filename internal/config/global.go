@@ -263,6 +263,7 @@ func defaultGlobalDefs() GlobalDefs {
 		SNMPSocket:              "unix:/var/agentx/master",
 		DBusServiceName:         "org.keepalived.Vrrp1",
 		JSONVersion:             1,
+		NFTablesPriority:        -1, // keepalived's nftables_priority default
 	}
 }
 

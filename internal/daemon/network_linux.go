@@ -22,6 +22,7 @@ func newNetwork(cfg *config.Config, log *slog.Logger) (engine.Network, func(), e
 	if err != nil {
 		return nil, nil, err
 	}
+	n.SetNFTables(&cfg.Global) // table, priority and counters of the no_accept filter
 	return n, func() {
 		if err := n.Close(); err != nil {
 			log.Debug("closing network layer", "err", err)

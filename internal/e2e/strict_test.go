@@ -23,7 +23,7 @@ func TestStrictNoAccept(t *testing.T) {
 	filtered := netip.MustParseAddr("198.51.100.100")
 	accepted := netip.MustParseAddr("198.51.100.101")
 	filtered6 := netip.MustParseAddr("2001:db8::100")
-	conf := Conf{Global: []string{"vrrp_strict"}, Instances: []Instance{
+	conf := Conf{Global: []string{"vrrp_strict", "nftables gk_strict"}, Instances: []Instance{
 		{Name: "VI_NOACCEPT", VRID: 51, Priority: 100, Version: 2, AdvertInt: "1", VIPs: []string{"198.51.100.100/24"}},
 		{Name: "VI_ACCEPT", VRID: 52, Priority: 100, Version: 3, AdvertInt: "1", VIPs: []string{"198.51.100.101/24"}, Extra: []string{"accept"}},
 		{Name: "VI_V6", VRID: 53, Priority: 100, Version: 3, AdvertInt: "1", VIPs: []string{"fe80::100/64", "2001:db8::100/64"}},
@@ -35,7 +35,7 @@ func TestStrictNoAccept(t *testing.T) {
 		}
 	}
 	if !hasKeepalivedTable(t, r.NS) {
-		t.Fatalf("no keepalived table while master\n%s", d.Log())
+		t.Fatalf("no gk_strict table (the filter) while master\n%s", d.Log())
 	}
 
 	// ping reports whether dst answers: ping(8) exits 0 when any reply came back.
@@ -74,11 +74,12 @@ func TestStrictNoAccept(t *testing.T) {
 		t.Fatalf("daemon did not exit after SIGTERM\n%s", d.Log())
 	}
 	if hasKeepalivedTable(t, r.NS) {
-		t.Errorf("the keepalived table is left after a clean stop\n%s", d.Log())
+		t.Errorf("the filter table is left after a clean stop\n%s", d.Log())
 	}
 }
 
-// hasKeepalivedTable reports whether ns has a table named keepalived in any family.
+// hasKeepalivedTable reports whether ns has the filter's table (named by the test's `nftables
+// gk_strict`) in any family, and fails if one has keepalived's default name instead.
 func hasKeepalivedTable(t *testing.T, ns *nettest.NS) bool {
 	t.Helper()
 	f, err := os.Open(ns.Path())
@@ -94,10 +95,12 @@ func hasKeepalivedTable(t *testing.T, ns *nettest.NS) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
+	found := false
 	for _, tb := range tables {
 		if tb.Name == "keepalived" {
-			return true
+			t.Errorf("table %q: the configured name (nftables gk_strict) was not used", tb.Name)
 		}
+		found = found || tb.Name == "gk_strict"
 	}
-	return false
+	return found
 }
