@@ -21,4 +21,7 @@ type Event struct {
 	HasWeight bool
 	RSUp      bool // real server state after this result (all its checkers up)
 	RSChanged bool // the real server state changed with this result
+	// CheckerChanged marks the events where this checker went up or down (false for an
+	// event that only carries a new dynamic weight); SMTP alerts are sent on these.
+	CheckerChanged bool
 }

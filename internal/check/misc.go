@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -56,11 +57,15 @@ func (p *MiscProber) Probe(ctx context.Context) Outcome {
 	return MiscOutcome(res, p.opts.Dynamic)
 }
 
+// miscTimedOut is the failure reason of a MISC_CHECK script that ran out of time; AlertBody
+// tells it from other failures as keepalived's "timed out" alert does.
+const miscTimedOut = "misc_path timed out"
+
 // MiscOutcome maps a script result to a check outcome.
 func MiscOutcome(res script.Result, dynamic bool) Outcome {
 	switch {
 	case res.TimedOut:
-		return Fail(fmt.Errorf("misc_path timed out"))
+		return Fail(errors.New(miscTimedOut))
 	case res.Signal != 0:
 		return Fail(fmt.Errorf("misc_path %s", res))
 	case res.ExitStatus == 0:

@@ -350,7 +350,7 @@ func (s *Scheduler) apply(e *entry, out Outcome, latency time.Duration, now time
 	return delay, &Event{
 		Time: now, VirtualServer: r.vs, RealServer: r.id, Checker: e.spec.Name, Kind: e.spec.Kind,
 		Up: e.st.up, Reason: reason, Latency: latency, Weight: e.weight, HasWeight: e.hasW,
-		RSUp: rsUp, RSChanged: rsChanged,
+		RSUp: rsUp, RSChanged: rsChanged, CheckerChanged: changed,
 	}
 }
 
