@@ -14,6 +14,7 @@ import (
 	"github.com/gokeepalived/gokeepalived/internal/checkconf"
 	"github.com/gokeepalived/gokeepalived/internal/cli"
 	"github.com/gokeepalived/gokeepalived/internal/config"
+	"github.com/gokeepalived/gokeepalived/internal/notify"
 	"github.com/gokeepalived/gokeepalived/internal/script"
 	"github.com/gokeepalived/gokeepalived/internal/track/policy"
 )
@@ -39,10 +40,12 @@ type checkerRuntime struct {
 	scripts  context.CancelFunc // kills notify scripts still running after the grace period
 	done     chan struct{}      // closed when the scheduler and the event loop have returned
 	notifier *check.Notifier
-	fifos    *fifoSet
-	pinger   *check.Pinger
-	sched    *check.Scheduler
-	servers  []check.RealServer // what sched runs, for carrying states over a reload
+	// alerts mails the checker transitions (smtp_alert); nil without SMTP configured.
+	alerts  *notify.CheckerAlerts
+	fifos   *fifoSet
+	pinger  *check.Pinger
+	sched   *check.Scheduler
+	servers []check.RealServer // what sched runs, for carrying states over a reload
 }
 
 // startCheckers starts the real-server health checkers of cfg when it has virtual servers and
@@ -211,6 +214,7 @@ func newCheckerRuntime(cfg *config.Config, log *slog.Logger, obs RSObserver, pre
 	if rt.fifos != nil {
 		rt.notifier.FIFO = rt.fifos
 	}
+	rt.alerts = notify.NewCheckerAlerts(cfg, notify.CheckerOptions{Logger: log})
 	ctx, cancel := context.WithCancel(context.Background())
 	rt.cancel = cancel
 
@@ -238,7 +242,8 @@ func newCheckerRuntime(cfg *config.Config, log *slog.Logger, obs RSObserver, pre
 }
 
 // handle processes one checker event: keepalived's log line for a real-server transition, the
-// LVS FIFO line and notify script (check.Notifier), then the observer.
+// LVS FIFO line and notify script (check.Notifier), the SMTP alert (sent in the background),
+// then the observer.
 func (rt *checkerRuntime) handle(ctx context.Context, ev check.Event, obs RSObserver) {
 	if ev.RSChanged {
 		// ipwrapper.c update_svr_checker_state() wording, which operators grep for. Without an
@@ -258,13 +263,14 @@ func (rt *checkerRuntime) handle(ctx context.Context, ev check.Event, obs RSObse
 	if err := rt.notifier.Handle(ctx, ev); err != nil {
 		rt.log.Warn("notify failed", "instance", ev.VirtualServer, "from", ev.RealServer, "err", err)
 	}
+	rt.alerts.CheckerChanged(ev)
 	if obs != nil {
 		obs.RealServerChanged(ev)
 	}
 }
 
-// stop stops probing, drains the events, gives running notify scripts notifyScriptGrace to
-// finish, and closes the FIFOs and ICMP sockets.
+// stop stops probing, drains the events, gives running notify scripts and SMTP alerts
+// notifyScriptGrace to finish, and closes the FIFOs and ICMP sockets.
 func (rt *checkerRuntime) stop() {
 	rt.cancel()
 	<-rt.done
@@ -281,6 +287,11 @@ func (rt *checkerRuntime) stop() {
 		<-waited
 	}
 	rt.scripts()
+	ctx, cancel := context.WithTimeout(context.Background(), notifyScriptGrace)
+	if err := rt.alerts.Close(ctx); err != nil {
+		rt.log.Warn("SMTP alerts still being sent at stop; dropped", "err", err)
+	}
+	cancel()
 	rt.release()
 	rt.log.Info("Stopped healthcheckers")
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/gokeepalived/gokeepalived/internal/check"
 	"github.com/gokeepalived/gokeepalived/internal/cli"
 	"github.com/gokeepalived/gokeepalived/internal/config"
 	"github.com/gokeepalived/gokeepalived/internal/ipvs"
 	"github.com/gokeepalived/gokeepalived/internal/lvs"
+	"github.com/gokeepalived/gokeepalived/internal/notify"
 	"github.com/gokeepalived/gokeepalived/internal/script"
 	"github.com/gokeepalived/gokeepalived/internal/track/policy"
 )
@@ -22,6 +24,8 @@ type lvsRuntime struct {
 	mgr    *lvs.Manager
 	fifos  *fifoSet
 	runner *quorumRunner
+	// alerts mails the quorum changes (smtp_alert); replaced on reload, nil without SMTP.
+	alerts atomic.Pointer[notify.CheckerAlerts]
 }
 
 // startLVS opens IPVS and programs the virtual servers of cfg. It returns nil — after saying
@@ -41,7 +45,8 @@ func startLVS(cfg *config.Config, opts *cli.Options, log *slog.Logger) *lvsRunti
 		return nil
 	}
 	r := &lvsRuntime{log: log, client: client, fifos: openFIFOWriters(cfg, log), runner: &quorumRunner{log: log, pol: policy.FromGlobal(&cfg.Global)}}
-	o := lvs.Options{Client: client, Runner: r.runner, Logger: log, NoRSNotify: true}
+	r.alerts.Store(notify.NewCheckerAlerts(cfg, notify.CheckerOptions{Logger: log}))
+	o := lvs.Options{Client: client, Runner: r.runner, Logger: log, NoRSNotify: true, OnQuorum: r.quorumAlert}
 	if r.fifos != nil {
 		o.FIFO = r.fifos
 	}
@@ -55,6 +60,16 @@ func startLVS(cfg *config.Config, opts *cli.Options, log *slog.Logger) *lvsRunti
 		log.Info("LVS: IPVS programmed", "virtual_servers", len(cfg.VirtualServers))
 	}
 	return r
+}
+
+// quorumAlert is the manager's OnQuorum hook: it hands the announcement to the SMTP alerts,
+// which send in the background (the manager holds its lock while calling).
+func (r *lvsRuntime) quorumAlert(q lvs.QuorumChange) {
+	r.alerts.Load().QuorumChanged(notify.QuorumAlert{
+		VirtualServer: q.VirtualServer, Up: q.Up, Init: q.Init, Stopping: q.Stopping,
+		Quorum: q.Quorum, Hysteresis: q.Hysteresis, Threshold: q.Threshold, WeightSum: q.WeightSum,
+		SMTPAlert: q.SMTPAlert,
+	})
 }
 
 // RealServerChanged feeds a checker verdict to the manager.
@@ -73,6 +88,10 @@ func (r *lvsRuntime) reload(cfg *config.Config) {
 		return
 	}
 	r.runner.pol = policy.FromGlobal(&cfg.Global)
+	// The new global_defs mail settings apply to what the reload announces; the old sender
+	// finishes its mails in the background.
+	old := r.alerts.Swap(notify.NewCheckerAlerts(cfg, notify.CheckerOptions{Logger: r.log}))
+	go r.closeAlerts(old)
 	ch, err := r.mgr.Reload(cfg)
 	if err != nil {
 		r.log.Error("LVS reload", "err", err)
@@ -90,8 +109,19 @@ func (r *lvsRuntime) stop(keep bool) {
 			r.log.Warn("LVS stop", "err", err)
 		}
 	}
+	// omega's "Shutting down" quorum mails are under way; give them the scripts' grace.
+	r.closeAlerts(r.alerts.Load())
 	if r.fifos != nil {
 		r.fifos.close()
+	}
+}
+
+// closeAlerts waits up to notifyScriptGrace for a's mails.
+func (r *lvsRuntime) closeAlerts(a *notify.CheckerAlerts) {
+	ctx, cancel := context.WithTimeout(context.Background(), notifyScriptGrace)
+	defer cancel()
+	if err := a.Close(ctx); err != nil {
+		r.log.Warn("LVS: SMTP alerts still being sent; dropped", "err", err)
 	}
 }
 
