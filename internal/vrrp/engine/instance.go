@@ -72,6 +72,8 @@ func fsmConfig(c *config.Instance, g *config.GlobalDefs, local netip.Addr) fsm.C
 		LowerPrioNoAdvert:    c.LowerPrioNoAdvert,
 		HigherPrioSendAdvert: c.HigherPrioSendAdvert,
 		OwnerIgnoreAdverts:   c.OwnerIgnoreAdverts,
+		TimerExpiredBackup:   c.TimerExpiredBackup,
+		TimerExpiredPriority: uint8(c.TimerExpiredPriority),
 		WantMaster:           c.State == config.StateMaster,
 		LocalAddr:            local,
 		StartupDelay:         g.VRRPStartupDelay,

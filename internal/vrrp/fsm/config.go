@@ -39,6 +39,14 @@ type Config struct {
 	HigherPrioSendAdvert bool
 	// OwnerIgnoreAdverts makes an owner (Priority 255) drop every received advert.
 	OwnerIgnoreAdverts bool
+	// TimerExpiredBackup is timer_expired_backup: a master whose advert timer fires so late
+	// (the process was not scheduled) that a backup would already have taken over goes to BACKUP
+	// at once instead of staying master beside the new one (keepalived 2.2, needs nopreempt).
+	TimerExpiredBackup bool
+	// TimerExpiredPriority is timer_expired_backup's PRIO, 1-254: the highest priority among the
+	// other routers. It only sets how soon they take over (their Master_Down_Interval's
+	// Skew_Time); this router's own priority is unchanged. 0 means 254, the quickest.
+	TimerExpiredPriority uint8
 	// WantMaster is "state MASTER": only a preference, except for an owner (§1a.1).
 	WantMaster bool
 	// LocalAddr is the address compared against the sender's for equal priorities
@@ -111,6 +119,12 @@ func (c Config) normalize() (Config, error) {
 	}
 	if c.PreemptDelay < 0 || c.PreemptDelay > 1000*time.Second {
 		return bad("preempt_delay %v must be 0-1000 s", c.PreemptDelay)
+	}
+	if c.TimerExpiredPriority == OwnerPriority {
+		return bad("timer_expired_backup priority %d must be 1-254", c.TimerExpiredPriority)
+	}
+	if c.TimerExpiredPriority == 0 {
+		c.TimerExpiredPriority = OwnerPriority - 1
 	}
 	if c.StartupDelay < 0 {
 		return bad("startup delay %v is negative", c.StartupDelay)

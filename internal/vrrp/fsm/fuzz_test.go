@@ -11,12 +11,19 @@ import (
 // transitions chain (From is the previous state), timers are never armed in the past, a member
 // holds its addresses exactly when it is MASTER, priority-0 adverts come only from a master
 // that is leaving, the effective priority stays in 1-255, and every state that waits for a
-// timer (BACKUP, MASTER, startup delay, duplicate owner) has that timer armed.
+// timer (BACKUP, MASTER, startup delay, duplicate owner) has that timer armed. A timer_expired
+// step-down is only ever MASTER to BACKUP, only with the option, and never sends the late advert.
+//
+// A byte left over after the last whole event (the input's length after the mode byte is not a
+// multiple of 3) sets timer_expired_backup: bit 0 turns it on with nopreempt, the rest picks PRIO.
+// Seeds without such a byte, or with a zero one, mean what they meant before the option existed.
 func FuzzMachine(f *testing.F) {
 	f.Add([]byte{0, 0, 1, 0, 3, 0, 3, 1, 2, 0, 200, 5, 1})
 	f.Add([]byte{1, 0, 0, 3, 0, 2, 1, 255, 4, 8, 5, 8, 6, 0})
 	f.Add([]byte{2, 0, 0, 1, 0, 3, 1, 2, 1, 0, 7, 0, 3, 0, 3, 1})
 	f.Add([]byte{3, 0, 0, 2, 0, 9, 2, 1, 100, 4, 9, 1, 0})
+	// timer_expired_backup (trailing 1): both members elected, then member 0's advert timer fires 9 s late.
+	f.Add([]byte{0, 0, 0, 0, 1, 0, 0, 0, 3, 104, 1, 3, 0, 0, 3, 249, 1})
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzGroup(t, data, false) })
 }
 
@@ -37,6 +44,12 @@ func fuzzGroup(t *testing.T, data []byte, reconfigure bool) {
 	}
 	mode := data[0]
 	data = data[1:]
+	var teb bool
+	var tebPrio uint8
+	if len(data)%3 != 0 {
+		last := data[len(data)-1]
+		teb, tebPrio = last&1 != 0, 1+(last>>1)%(OwnerPriority-1)
+	}
 	mk := func(i int) *Machine {
 		c := baseConfig()
 		c.Version = 2 + int(mode&1)
@@ -49,6 +62,8 @@ func fuzzGroup(t *testing.T, data []byte, reconfigure bool) {
 		c.GARP.MasterRefresh = time.Duration(mode>>5&1) * 10 * time.Second
 		c.LowerPrioNoAdvert = mode&64 != 0
 		c.HigherPrioSendAdvert = mode&128 != 0
+		c.TimerExpiredBackup, c.TimerExpiredPriority = teb, tebPrio
+		c.Nopreempt = c.Nopreempt || teb
 		return mustNew(t, c)
 	}
 	g, err := NewGroup("F", mk(0), mk(1))
@@ -79,6 +94,7 @@ func fuzzGroup(t *testing.T, data []byte, reconfigure bool) {
 			c.AdvertInterval = time.Duration(1+arg%3) * time.Second
 			c.GARP.MasterRefresh = time.Duration(arg>>2&1) * 10 * time.Second
 			c.Nopreempt = arg&8 != 0
+			c.TimerExpiredBackup = c.Nopreempt && arg&16 != 0
 			before := m.State()
 			var err error
 			out, err = m.Reconfigure(c, int(arg)-20, now, out[:0])
@@ -113,6 +129,21 @@ func fuzzGroup(t *testing.T, data []byte, reconfigure bool) {
 		}
 		if op%ops != 9 {
 			out = g.Handle(member, ev, now, out[:0])
+		}
+		stepDown, periodic := false, false
+		for _, a := range out {
+			switch {
+			case a.Kind == ActStateChanged && a.Reason == ReasonTimerExpired:
+				if a.From != StateMaster || a.To != StateBackup || !g.Member(a.Member).Config().TimerExpiredBackup {
+					t.Fatalf("member %d: timer_expired %v->%v with option %v", a.Member, a.From, a.To, g.Member(a.Member).Config().TimerExpiredBackup)
+				}
+				stepDown = true
+			case a.Kind == ActSendAdvert && a.Reason == ReasonAdvertTimer:
+				periodic = true
+			}
+		}
+		if stepDown && periodic {
+			t.Fatal("a master stepped down for a late advert timer and still sent the advert")
 		}
 		for _, a := range out {
 			if a.Kind == ActGroupStateChanged {

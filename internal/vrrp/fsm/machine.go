@@ -39,6 +39,10 @@ type Machine struct {
 	gen   [numTimers]uint64
 	armed uint16 // bit per Timer
 
+	// advertDue is when the advert timer was last armed to fire: timer_expired_backup measures
+	// how late the fire is against it.
+	advertDue time.Time
+
 	faults    uint64 // set of raised fault reasons
 	faultSync bool   // FAULT imposed by the sync group
 
@@ -131,6 +135,9 @@ func (m *Machine) skew() time.Duration {
 func (m *Machine) arm(out []Action, t Timer, at time.Time) []Action {
 	m.gen[t]++
 	m.armed |= 1 << t
+	if t == TimerAdvert {
+		m.advertDue = at
+	}
 	return append(out, Action{Kind: ActArmTimer, Timer: t, Gen: m.gen[t], At: at})
 }
 
@@ -266,6 +273,9 @@ func (m *Machine) onTimer(e TimerFired, now time.Time, out []Action) []Action {
 		}
 		return m.becomeMaster(now, out, m.downCause)
 	case TimerAdvert:
+		if m.tookOverMeanwhile(now) {
+			return m.timerExpiredBackup(now, out)
+		}
 		out = append(out, Action{Kind: ActSendAdvert, Priority: m.effPrio, Reason: ReasonAdvertTimer})
 		return m.arm(out, TimerAdvert, now.Add(m.cfg.AdvertInterval))
 	case TimerPreemptDelay:

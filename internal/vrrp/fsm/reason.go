@@ -67,6 +67,9 @@ const (
 	ReasonForcedElection
 	// ReasonReload: a configuration reload changed the instance's settings in place.
 	ReasonReload
+	// ReasonTimerExpired: a master's advert timer fired so late that another router has taken
+	// over (timer_expired_backup), so it went to BACKUP.
+	ReasonTimerExpired
 
 	numReasons
 )
@@ -78,6 +81,7 @@ var reasonNames = [...]string{
 	"not_running", "startup_delay", "own_address", "owner_ignore_adverts", "interval_mismatch",
 	"address_mismatch", "garp_master", "garp_master_delay", "garp_refresh", "garp_lower_prio",
 	"garp_lower_prio_delay", "advert_timer", "forced_election", "reload",
+	"timer_expired",
 }
 
 // String returns the reason's stable snake_case token.
