@@ -119,6 +119,23 @@ type Route struct {
 	Type uint8
 	// Protocol is the route protocol (unix.RTPROT_*); 0 means boot, like ip(8).
 	Protocol uint8
+	// Nexthops makes the route multipath (`nexthop via ... dev ... weight
+	// ...`, sent as RTA_MULTIPATH); Gateway and Ifindex are then unused.
+	Nexthops []Nexthop
+}
+
+// Nexthop is one path of a multipath route (struct rtnexthop and its
+// RTA_GATEWAY).
+type Nexthop struct {
+	// Gateway is the next hop (`via`), zero for a direct path.
+	Gateway netip.Addr
+	// Ifindex is the output interface (`dev`), 0 to let the kernel resolve it.
+	Ifindex int
+	// Weight is the path's share (1-256, sent as rtnh_hops = weight-1); 0 means 1.
+	Weight int
+	// OnLink trusts the gateway to be on the link without a matching
+	// prefix (`onlink`, RTNH_F_ONLINK).
+	OnLink bool
 }
 
 // Rule is one policy routing rule (keepalived virtual_rules / static_rules,

@@ -1,6 +1,7 @@
 package linuxnet
 
 import (
+	"fmt"
 	"net/netip"
 
 	"github.com/gokeepalived/gokeepalived/internal/config"
@@ -43,8 +44,10 @@ func broadcastOf(p netip.Prefix) netip.Addr {
 	return netip.AddrFrom4(b)
 }
 
-// toRoute converts a configured route; ifindex is its dev's index (0 when none).
-func toRoute(r config.Route, ifindex int) ifaddr.Route {
+// toRoute converts a configured route; ifindex is its dev's index (0 when none) and
+// index resolves each multipath nexthop's dev. A nexthop naming a missing interface is an
+// error: installing the route without that path would spread traffic differently.
+func toRoute(r config.Route, ifindex int, index func(dev string) (int, error)) (ifaddr.Route, error) {
 	out := ifaddr.Route{
 		Dst: r.Dst, Src: r.Src, Gateway: r.Via, Ifindex: ifindex, Table: r.Table, Metric: r.Metric,
 		Type: uint8(r.Type), Protocol: r.Protocol,
@@ -52,7 +55,21 @@ func toRoute(r config.Route, ifindex int) ifaddr.Route {
 	if r.ScopeSet {
 		out.Scope = ifaddr.Scope(r.Scope)
 	}
-	return out
+	for _, nh := range r.Nexthops {
+		hop := ifaddr.Nexthop{Gateway: nh.Via, Weight: nh.Weight, OnLink: nh.OnLink}
+		if nh.Dev != "" {
+			idx, err := index(nh.Dev)
+			if err != nil {
+				return out, fmt.Errorf("nexthop dev %s: %w", nh.Dev, err)
+			}
+			hop.Ifindex = idx
+		}
+		out.Nexthops = append(out.Nexthops, hop)
+	}
+	if len(out.Nexthops) > 0 {
+		out.Gateway, out.Ifindex = netip.Addr{}, 0 // the paths say where it goes
+	}
+	return out, nil
 }
 
 // toRule converts a configured rule.

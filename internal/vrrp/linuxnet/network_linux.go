@@ -220,23 +220,7 @@ func (n *Network) SetAddresses(owner string, set engine.AddressSet, installed bo
 	for _, a := range res.Removed {
 		n.log.Info("address removed", "instance", owner, "addr", a.Prefix.String(), "ifindex", a.Ifindex)
 	}
-	for _, r := range set.Routes {
-		idx := 0
-		if r.Dev != "" {
-			if ifc, err := net.InterfaceByName(r.Dev); err == nil {
-				idx = ifc.Index
-			}
-		}
-		rt := toRoute(r, idx)
-		if installed {
-			err = n.nl.AddRoute(rt)
-		} else {
-			err = n.nl.DelRoute(rt)
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: route %s: %w", owner, r.Dst, err))
-		}
-	}
+	errs = append(errs, n.setRoutes(owner, set.Routes, installed)...)
 	for _, r := range set.Rules {
 		var err error
 		if installed {
