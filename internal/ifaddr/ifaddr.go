@@ -109,6 +109,8 @@ type Route struct {
 	Gateway netip.Addr
 	// Ifindex is the output interface (`dev`), 0 when unset.
 	Ifindex int
+	// OnLink trusts Gateway to be on the link (`onlink`, RTNH_F_ONLINK in rtm_flags).
+	OnLink bool
 	// Table is the routing table; 0 means main (254).
 	Table uint32
 	// Metric is the route priority (`metric`).

@@ -9,12 +9,12 @@ import (
 
 // Kernel defaults the route identity depends on (rtnetlink(7), ip-route(8)).
 const (
-	tableMain       = 254  // RT_TABLE_MAIN: table 0 means main
-	ipv6MetricDflt  = 1024 // IP6_RT_PRIO_USER: an IPv6 route without a metric gets this one
-	rtprotBoot      = 3    // RTPROT_BOOT: ip(8)'s default protocol
-	rtnUnicast      = 1    // RTN_UNICAST
-	rtnhFOnlink     = 4    // RTNH_F_ONLINK
-	maxNexthopWeigh = 256  // rtnh_hops is a byte holding weight-1
+	tableMain        = 254  // RT_TABLE_MAIN: table 0 means main
+	ipv6MetricDflt   = 1024 // IP6_RT_PRIO_USER: an IPv6 route without a metric gets this one
+	rtprotBoot       = 3    // RTPROT_BOOT: ip(8)'s default protocol
+	rtnUnicast       = 1    // RTN_UNICAST
+	rtnhFOnlink      = 4    // RTNH_F_ONLINK
+	maxNexthopWeight = 256  // rtnh_hops is a byte holding weight-1
 )
 
 // RouteKey identifies a route the way the kernel does when it looks for an
@@ -38,15 +38,12 @@ func (r Route) Key() RouteKey {
 	return k
 }
 
-// Multipath reports whether r has more than one path. A single `nexthop`
-// is installed, and reported back by the kernel, as a plain route.
-func (r Route) Multipath() bool { return len(r.Nexthops) > 1 }
-
 // paths returns r's next hops in one form for comparison: the multipath
-// list, or its gateway and interface as a single path of weight 1.
+// list, or its gateway and interface as a single path of weight 1. A lone
+// `nexthop` is installed, and reported back by the kernel, as a plain route.
 func (r Route) paths() []Nexthop {
 	if len(r.Nexthops) == 0 {
-		return []Nexthop{{Gateway: r.Gateway.Unmap(), Ifindex: r.Ifindex, Weight: 1}}
+		return []Nexthop{{Gateway: r.Gateway.Unmap(), Ifindex: r.Ifindex, Weight: 1, OnLink: r.OnLink}}
 	}
 	out := make([]Nexthop, len(r.Nexthops))
 	for i, nh := range r.Nexthops {
@@ -74,8 +71,8 @@ func (r Route) validate() error {
 			// An IPv4 route via an IPv6 gateway needs RTA_VIA, which is not sent.
 			return fmt.Errorf("nexthop %d: gateway %s is not of the route's family", i+1, nh.Gateway)
 		}
-		if nh.Weight < 0 || nh.Weight > maxNexthopWeigh {
-			return fmt.Errorf("nexthop %d: weight %d is not 1-%d", i+1, nh.Weight, maxNexthopWeigh)
+		if nh.Weight < 0 || nh.Weight > maxNexthopWeight {
+			return fmt.Errorf("nexthop %d: weight %d is not 1-%d", i+1, nh.Weight, maxNexthopWeight)
 		}
 	}
 	if len(r.Nexthops) > 0 && r.Type != 0 && r.Type != rtnUnicast {
@@ -101,6 +98,9 @@ func (r Route) String() string {
 		}
 		if r.Ifindex != 0 {
 			fmt.Fprintf(&b, " dev %d", r.Ifindex)
+		}
+		if r.OnLink {
+			b.WriteString(" onlink")
 		}
 	}
 	for _, nh := range r.Nexthops {

@@ -13,7 +13,8 @@ import (
 
 // routeGoldens are routes whose RTM_NEWROUTE bodies are pinned in testdata/route_*.hex: the
 // rtmsg, then RTA_DST, RTA_TABLE and RTA_MULTIPATH holding one struct rtnexthop {len, flags,
-// hops = weight-1, ifindex} and its RTA_GATEWAY per path.
+// hops = weight-1, ifindex} and its RTA_GATEWAY per path (or, for a single path, RTNH_F_ONLINK
+// in rtm_flags and a top-level RTA_GATEWAY and RTA_OIF).
 var routeGoldens = []struct {
 	name string
 	r    Route
@@ -29,6 +30,7 @@ var routeGoldens = []struct {
 		{Gateway: netip.MustParseAddr("2001:db8:1::2"), Ifindex: 4, Weight: 3},
 		{Ifindex: 5},
 	}}},
+	{"route_4_via_onlink", Route{Dst: netip.MustParsePrefix("203.0.113.0/24"), Gateway: netip.MustParseAddr("198.51.100.200"), Ifindex: 2, OnLink: true}},
 }
 
 func readHex(t testing.TB, name string) []byte {
@@ -67,7 +69,7 @@ func TestRouteMarshalGolden(t *testing.T) {
 			if err != nil || !ok {
 				t.Fatalf("decode: %v, %v", ok, err)
 			}
-			if got.Key() != tt.r.Key() || !sameRoute(tt.r, got) || !slices.Equal(got.Nexthops, tt.r.paths()) {
+			if got.Key() != tt.r.Key() || !sameRoute(tt.r, got) || !slices.Equal(got.paths(), tt.r.paths()) {
 				t.Fatalf("round trip = %s\nwant        %s", got, tt.r)
 			}
 		})

@@ -42,6 +42,9 @@ func routeMessage(r Route) (*rtnetlink.RouteMessage, error) {
 	if len(r.Nexthops) == 0 {
 		m.Attributes.Gateway = ipOf(r.Gateway)
 		m.Attributes.OutIface = uint32(r.Ifindex)
+		if r.OnLink {
+			m.Flags = unix.RTNH_F_ONLINK
+		}
 	}
 	for _, nh := range r.Nexthops {
 		hop := rtnetlink.NextHop{
@@ -108,7 +111,7 @@ func routeFromMessage(m *rtnetlink.RouteMessage) (r Route, ok bool, err error) {
 	}
 	r = Route{
 		Dst: netip.PrefixFrom(dst, int(m.DstLength)), Ifindex: int(a.OutIface), Table: a.Table, Metric: a.Priority,
-		Scope: Scope(m.Scope), Type: m.Type, Protocol: m.Protocol,
+		Scope: Scope(m.Scope), Type: m.Type, Protocol: m.Protocol, OnLink: m.Flags&unix.RTNH_F_ONLINK != 0,
 	}
 	if r.Table == 0 {
 		r.Table = uint32(m.Table)

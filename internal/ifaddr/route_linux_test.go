@@ -118,6 +118,16 @@ func TestNetlinkMultipathLifecycle(t *testing.T) {
 			show:    []string{"route", "show"},
 			want:    "nexthop via 198.51.100.200 dev v0 weight 4 onlink",
 		},
+		{
+			name: "ipv4 direct path",
+			route: Route{Dst: netip.MustParsePrefix("203.0.113.64/26"), Table: 101, Nexthops: []Nexthop{
+				{Ifindex: v0, Weight: 2},
+				{Gateway: netip.MustParseAddr("198.51.100.130"), Ifindex: w0},
+			}},
+			reweigh: 3,
+			show:    []string{"route", "show", "table", "101"},
+			want:    "nexthop dev v0 weight 2",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -206,5 +216,33 @@ func TestNetlinkMultipathBadRouteIsolated(t *testing.T) {
 	}
 	if _, ok := findRoute(t, m, good); ok {
 		t.Fatalf("%s left behind", good)
+	}
+}
+
+// A route with one `nexthop` is stored and listed by the kernel as a plain route; it must
+// still compare equal, onlink included, so a second reconcile does nothing.
+func TestNetlinkLoneNexthop(t *testing.T) {
+	ns, m, v0, _ := setupMultipath(t)
+	r := Route{Dst: netip.MustParsePrefix("203.0.113.0/24"), Table: 100, Nexthops: []Nexthop{
+		{Gateway: netip.MustParseAddr("198.51.100.200"), Ifindex: v0, Weight: 3, OnLink: true},
+	}}
+	if res, err := ReconcileRoutes(m, []Route{r}, []Route{r}); err != nil || len(res.Added) != 1 {
+		t.Fatalf("install: %+v, %v", res, err)
+	}
+	got, ok := findRoute(t, m, r)
+	if !ok || len(got.Nexthops) != 0 || got.Gateway != r.Nexthops[0].Gateway || got.Ifindex != v0 || !got.OnLink {
+		t.Fatalf("kernel lists %s (found %v), want a plain onlink route via 198.51.100.200 dev %d", got, ok, v0)
+	}
+	if out := ns.IP("route", "show", "table", "100"); !strings.Contains(out, "203.0.113.0/24 via 198.51.100.200 dev v0 onlink") {
+		t.Errorf("ip route show table 100:\n%s", out)
+	}
+	if res, err := ReconcileRoutes(m, []Route{r}, []Route{r}); err != nil || res.Ops() != 0 {
+		t.Fatalf("second reconcile: %+v, %v", res, err)
+	}
+	if res, err := ReconcileRoutes(m, nil, []Route{r}); err != nil || len(res.Removed) != 1 {
+		t.Fatalf("remove: %+v, %v", res, err)
+	}
+	if _, ok := findRoute(t, m, r); ok {
+		t.Fatal("route left after removal")
 	}
 }

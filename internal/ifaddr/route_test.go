@@ -65,6 +65,7 @@ func TestSameRoute(t *testing.T) {
 		{"onlink differs", want, onlink, false},
 		{"protocol differs", Route{Dst: want.Dst, Nexthops: want.Nexthops, Protocol: 18}, kernel, false},
 		{"lone nexthop is a plain route", mp("203.0.113.0/24", nh("198.51.100.2", 3, 7)), single, true},
+		{"lone onlink nexthop needs an onlink route", mp("203.0.113.0/24", Nexthop{Gateway: netip.MustParseAddr("198.51.100.2"), Ifindex: 3, OnLink: true}), single, false},
 		{"multipath is not a plain route", want, single, false},
 	}
 	for _, tt := range tests {

@@ -49,7 +49,7 @@ func broadcastOf(p netip.Prefix) netip.Addr {
 // error: installing the route without that path would spread traffic differently.
 func toRoute(r config.Route, ifindex int, index func(dev string) (int, error)) (ifaddr.Route, error) {
 	out := ifaddr.Route{
-		Dst: r.Dst, Src: r.Src, Gateway: r.Via, Ifindex: ifindex, Table: r.Table, Metric: r.Metric,
+		Dst: r.Dst, Src: r.Src, Gateway: r.Via, Ifindex: ifindex, OnLink: r.OnLink, Table: r.Table, Metric: r.Metric,
 		Type: uint8(r.Type), Protocol: r.Protocol,
 	}
 	if r.ScopeSet {
@@ -67,7 +67,7 @@ func toRoute(r config.Route, ifindex int, index func(dev string) (int, error)) (
 		out.Nexthops = append(out.Nexthops, hop)
 	}
 	if len(out.Nexthops) > 0 {
-		out.Gateway, out.Ifindex = netip.Addr{}, 0 // the paths say where it goes
+		out.Gateway, out.Ifindex, out.OnLink = netip.Addr{}, 0, false // the paths say where it goes
 	}
 	return out, nil
 }

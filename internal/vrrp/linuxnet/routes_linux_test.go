@@ -52,6 +52,10 @@ func TestToRouteNexthops(t *testing.T) {
 		{want: []ifaddr.Nexthop{{Gateway: gw("2001:db8::1"), Ifindex: 2, Weight: 256}, {Ifindex: 3, Weight: 1}}},
 		{wantErr: "nexthop dev nosuch0"},
 	}
+	single, err := toRoute(parseRoutes(t, "203.0.113.0/26 via 198.51.100.1 dev eth0 onlink")[0], 2, index)
+	if err != nil || !single.OnLink || single.Gateway != gw("198.51.100.1") || single.Ifindex != 2 || len(single.Nexthops) != 0 {
+		t.Errorf("single-path onlink route: %s, %v", single, err)
+	}
 	for i, tt := range tests {
 		got, err := toRoute(rs[i], 2, index)
 		if tt.wantErr != "" {
