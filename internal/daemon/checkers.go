@@ -245,9 +245,10 @@ func newCheckerRuntime(cfg *config.Config, log *slog.Logger, obs RSObserver, pre
 // LVS FIFO line and notify script (check.Notifier), the SMTP alert (sent in the background),
 // then the observer.
 func (rt *checkerRuntime) handle(ctx context.Context, ev check.Event, obs RSObserver) {
-	if ev.RSChanged {
-		// ipwrapper.c update_svr_checker_state() wording, which operators grep for. Without an
-		// IPVS manager nothing is programmed; the line still says what keepalived would do.
+	if ev.RSChanged && obs == nil {
+		// ipwrapper.c perform_svr_state() wording, which operators grep for. With IPVS the
+		// manager logs it (with inhibit_on_failure's Enabling/Disabling); without, nothing is
+		// programmed and the line says what keepalived would do.
 		msg := fmt.Sprintf("Removing service %s from VS %s", ev.RealServer, ev.VirtualServer)
 		to := "DOWN"
 		if ev.RSUp {
@@ -258,7 +259,7 @@ func (rt *checkerRuntime) handle(ctx context.Context, ev check.Event, obs RSObse
 		if ev.Reason != "" {
 			attrs = append(attrs, "reason", ev.Reason)
 		}
-		rt.log.Info(msg, append(attrs, "ipvs", obs != nil)...)
+		rt.log.Info(msg, append(attrs, "ipvs", false)...)
 	}
 	if err := rt.notifier.Handle(ctx, ev); err != nil {
 		rt.log.Warn("notify failed", "instance", ev.VirtualServer, "from", ev.RealServer, "err", err)

@@ -338,12 +338,15 @@ func (m *Manager) setHealth(v *vsState, r *rsState, h Health) (Changes, error) {
 	if !changed {
 		return Changes{}, nil
 	}
-	wasAlive := r.alive
+	wasAlive, oldWeight := r.alive, r.weight()
 	r.alive, r.hasDyn, r.dynWeight = h.Up, h.HasWeight, h.Weight
 	if wasAlive != h.Up {
-		m.log.Info("real server state", "instance", v.name, "rs", rsName(v.cfg, r.cfg.Addr, r.cfg.Port),
+		m.log.Info(rsStateMessage(v, r, h.Up), "instance", v.name, "rs", rsName(v.cfg, r.cfg.Addr, r.cfg.Port),
 			"from", upDown(wasAlive), "to", upDown(h.Up), "reason", "checker")
 		m.rsNotify(v, r, h.Up)
+	}
+	if w := r.weight(); w != oldWeight {
+		m.log.Info(weightMessage(v, r, oldWeight, w), "instance", v.name, "rs", rsName(v.cfg, r.cfg.Addr, r.cfg.Port), "reason", "dynamic_weight")
 	}
 	if q := v.quorumAfter(); q != v.quorumUp {
 		v.quorumUp = q
@@ -377,8 +380,16 @@ func (m *Manager) rsNotify(v *vsState, r *rsState, up bool) {
 // quorumNotify runs quorum_up/quorum_down, writes the FIFO line of a quorum change and tells
 // Options.OnQuorum.
 func (m *Manager) quorumNotify(v *vsState, up bool, cause quorumCause) {
-	m.log.Info("virtual server quorum", "instance", v.name, "from", upDown(!up), "to", upDown(up),
-		"reason", fmt.Sprintf("alive weight %d, quorum %d, hysteresis %d", v.weightSum(), v.cfg.Quorum, v.cfg.Hysteresis))
+	if cause == quorumChanged {
+		m.log.Info(quorumMessage(v, up), "instance", v.name, "from", upDown(!up), "to", upDown(up),
+			"reason", fmt.Sprintf("alive weight %d, quorum %d, hysteresis %d", v.weightSum(), v.cfg.Quorum, v.cfg.Hysteresis))
+		for _, msg := range sorryMessages(v, up) {
+			m.log.Info(msg, "instance", v.name)
+		}
+	} else {
+		m.log.Info("virtual server quorum", "instance", v.name, "to", upDown(up), "reason", cause.String(),
+			"weight", v.weightSum(), "quorum", v.cfg.Quorum, "hysteresis", v.cfg.Hysteresis)
+	}
 	s, reason := v.cfg.QuorumDown, "quorum_down"
 	if up {
 		s, reason = v.cfg.QuorumUp, "quorum_up"
