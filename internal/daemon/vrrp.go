@@ -100,7 +100,21 @@ func (r *vrrpRuntime) reload(ctx context.Context, cfg *config.Config) error {
 			_ = old.Close(cctx)
 		}()
 	}
+	if cfg.Global.FIFOWriteVRRPStatesOnReload {
+		r.writeStates(n)
+	}
 	return nil
+}
+
+// writeStates is fifo_write_vrrp_states_on_reload: the new notifier's FIFO reader scripts were
+// just started, so they are told every sync group's and instance's current state.
+func (r *vrrpRuntime) writeStates(n *notify.Notifier) {
+	st, err := r.eng.Snapshot()
+	if err != nil {
+		r.log.Warn("cannot write the VRRP states to the notify FIFOs after the reload", "err", err)
+		return
+	}
+	n.WriteStates(st)
 }
 
 // wait returns once the engine has stopped (ctx ended), after the trackers are stopped and the

@@ -77,6 +77,10 @@ type Notifier struct {
 	router string
 
 	targets map[string]*target // by kind+" "+name
+	// groups and instances are the sync group and instance names in configuration order, the
+	// order WriteStates writes them in.
+	groups, instances []string
+
 	fifos   []*fifo
 	lines   chan []byte
 	writerD chan struct{}
@@ -168,9 +172,11 @@ func New(cfg *config.Config, opts Options) (*Notifier, error) {
 		sc.notifyDeleted = in.NotifyDeleted
 		sc.prioChanges = in.NotifyPriorityChanges || g.VRRPNotifyPriorityChanges
 		n.addTarget(KindInstance, in.Name, sc)
+		n.instances = append(n.instances, in.Name)
 	}
 	for _, sg := range cfg.SyncGroups {
 		n.addTarget(KindGroup, sg.Name, mk(sg.Notify, sg.SMTPAlert))
+		n.groups = append(n.groups, sg.Name)
 	}
 	seen := map[string]bool{}
 	for _, fc := range []config.FIFO{g.NotifyFIFO, g.VRRPNotifyFIFO} {
