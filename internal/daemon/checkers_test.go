@@ -150,6 +150,18 @@ func TestHandleWritesFIFOAndRunsScripts(t *testing.T) {
 	if len(obs.evs) != 3 || !obs.evs[2].HasWeight {
 		t.Errorf("observer got %+v, want all 3 events", obs.evs)
 	}
+	// With an IPVS manager (the observer) the manager logs keepalived's service lines (with
+	// inhibit_on_failure's Enabling/Disabling, internal/lvs); the checker side stays silent so
+	// that each transition is logged once.
+	if strings.Contains(logs.String(), " service [198.51.100.10]") {
+		t.Errorf("service line logged beside the IPVS manager's:\n%s", logs.String())
+	}
+	// Without IPVS the checker side says what keepalived would do.
+	ev.RSUp, ev.Reason = false, "connection refused"
+	rt.handle(context.Background(), ev, nil)
+	ev.RSUp, ev.Reason = true, ""
+	rt.handle(context.Background(), ev, nil)
+	rt.notifier.Wait()
 	for _, want := range []string{
 		`msg="Removing service [198.51.100.10]:tcp:80 from VS [198.51.100.1]:tcp:80"`,
 		`msg="Adding service [198.51.100.10]:tcp:80 to VS [198.51.100.1]:tcp:80"`,
