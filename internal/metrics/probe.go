@@ -4,7 +4,6 @@ import (
 	"maps"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,13 +24,13 @@ type ProbeRecorder struct {
 	duration *prometheus.HistogramVec
 
 	// series caches the resolved children per probe key, so that Observe, called up to ~10k
-	// times a second from many workers, does no label hashing, no allocation and no locking
-	// once a key has been seen. The map is copy-on-write behind an atomic pointer: keys are
-	// few (one per configured checker) and added once, lookups are constant. sync.Map would
-	// allocate on every lookup to box the struct key; an RWMutex bounces its reader count
-	// between cores.
-	series atomic.Pointer[map[probeKey]*probeSeries]
-	mu     sync.Mutex // serialises writers of series
+	// times a second from many workers, does no label hashing and no allocation once a key has
+	// been seen. A plain map under an RWMutex: a copy-on-write map was tried and is quadratic
+	// when 10,000 real servers are first seen within one delay_loop (every insert copied the
+	// whole map, and workers queued behind the copies for seconds); sync.Map would allocate on
+	// every lookup to box the struct key.
+	mu     sync.RWMutex
+	series map[probeKey]*probeSeries
 }
 
 type probeKey struct{ vs, rs, checker string }
@@ -59,7 +58,7 @@ func NewProbeRecorder() *ProbeRecorder {
 			Buckets: checkDurationBuckets,
 		}, []string{"checker_type"}),
 	}
-	p.series.Store(&map[probeKey]*probeSeries{})
+	p.series = map[probeKey]*probeSeries{}
 	return p
 }
 
@@ -67,7 +66,9 @@ func NewProbeRecorder() *ProbeRecorder {
 // the probe succeeded.
 func (p *ProbeRecorder) Observe(vs, rs, checker string, err error, latency time.Duration) {
 	k := probeKey{vs, rs, checker}
-	s := (*p.series.Load())[k]
+	p.mu.RLock()
+	s := p.series[k]
+	p.mu.RUnlock()
 	if s == nil {
 		s = p.resolve(k)
 	}
@@ -85,8 +86,7 @@ func (p *ProbeRecorder) Observe(vs, rs, checker string, err error, latency time.
 func (p *ProbeRecorder) resolve(k probeKey) *probeSeries {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	old := *p.series.Load()
-	if s := old[k]; s != nil {
+	if s := p.series[k]; s != nil {
 		return s
 	}
 	// Label values are made valid UTF-8 so that WithLabelValues cannot panic.
@@ -98,10 +98,7 @@ func (p *ProbeRecorder) resolve(k probeKey) *probeSeries {
 		failures: p.failures.WithLabelValues(vs, rs, checker),
 		duration: p.duration.WithLabelValues(t),
 	}
-	m := make(map[probeKey]*probeSeries, len(old)+1)
-	maps.Copy(m, old)
-	m[k] = s
-	p.series.Store(&m)
+	p.series[k] = s
 	return s
 }
 
@@ -111,9 +108,7 @@ func (p *ProbeRecorder) resolve(k probeKey) *probeSeries {
 func (p *ProbeRecorder) Forget(vs, rs string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	m := maps.Clone(*p.series.Load())
-	maps.DeleteFunc(m, func(k probeKey, _ *probeSeries) bool { return k.vs == vs && k.rs == rs })
-	p.series.Store(&m)
+	maps.DeleteFunc(p.series, func(k probeKey, _ *probeSeries) bool { return k.vs == vs && k.rs == rs })
 	p.failures.DeletePartialMatch(prometheus.Labels{"virtual_server": validLabel(vs), "real_server": validLabel(rs)})
 }
 
