@@ -1,141 +1,18 @@
 package notify
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"log/slog"
 	"net"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/check"
+	"github.com/gokeepalived/gokeepalived/internal/smtptest"
 )
-
-// mailbox is a loopback SMTP server that accepts any number of sessions and keeps each
-// delivered message's Subject header and body.
-type mailbox struct {
-	ln   net.Listener
-	mu   sync.Mutex
-	msgs []delivered
-	wg   sync.WaitGroup
-}
-
-// delivered is one message as the server saw it.
-type delivered struct {
-	From, To, Subject, Body string
-}
-
-func startMailbox(t *testing.T) *mailbox {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := &mailbox{ln: ln}
-	b.wg.Add(1)
-	go b.accept()
-	t.Cleanup(func() { ln.Close(); b.wg.Wait() })
-	return b
-}
-
-// globalDefs is a global_defs block that mails to b.
-func (b *mailbox) globalDefs(extra string) string {
-	host, port, _ := net.SplitHostPort(b.ln.Addr().String())
-	return fmt.Sprintf(`
-global_defs {
-	router_id lb1
-	notification_email {
-		ops@example.com
-	}
-	notification_email_from keepalived@lb1.example.com
-	smtp_server %s %s
-	smtp_connect_timeout 5
-	%s
-}
-`, host, port, extra)
-}
-
-func (b *mailbox) accept() {
-	defer b.wg.Done()
-	for {
-		c, err := b.ln.Accept()
-		if err != nil {
-			return
-		}
-		b.wg.Add(1)
-		go func() {
-			defer b.wg.Done()
-			b.session(c)
-		}()
-	}
-}
-
-func (b *mailbox) session(c net.Conn) {
-	defer c.Close()
-	r := bufio.NewReader(c)
-	fmt.Fprint(c, "220 test\r\n")
-	var msg delivered
-	var data []string
-	inData := false
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return
-		}
-		line = strings.TrimSuffix(line, "\r\n")
-		switch {
-		case inData && line == ".":
-			inData = false
-			msg.Body = parseData(data, &msg)
-			b.mu.Lock()
-			b.msgs = append(b.msgs, msg)
-			b.mu.Unlock()
-			fmt.Fprint(c, "250 queued\r\n")
-		case inData:
-			data = append(data, line)
-		case line == "DATA":
-			inData = true
-			fmt.Fprint(c, "354 go ahead\r\n")
-		case line == "QUIT":
-			fmt.Fprint(c, "221 bye\r\n")
-			return
-		default:
-			fmt.Fprint(c, "250 ok\r\n")
-		}
-	}
-}
-
-// parseData fills the headers of msg and returns the body (without the blank line keepalived
-// adds before the final dot).
-func parseData(lines []string, msg *delivered) string {
-	i := 0
-	for ; i < len(lines) && lines[i] != ""; i++ {
-		k, v, _ := strings.Cut(lines[i], ": ")
-		switch k {
-		case "From":
-			msg.From = v
-		case "To":
-			msg.To = v
-		case "Subject":
-			msg.Subject = v
-		}
-	}
-	body := lines[min(i+1, len(lines)):]
-	return strings.TrimSuffix(strings.Join(body, "\n"), "\n")
-}
-
-// take returns and clears the messages received so far.
-func (b *mailbox) take() []delivered {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	out := b.msgs
-	b.msgs = nil
-	return out
-}
 
 // flush waits until every mail a has started is delivered.
 func flush(t *testing.T, a *CheckerAlerts) {
@@ -149,7 +26,7 @@ func flush(t *testing.T, a *CheckerAlerts) {
 
 // subjectsAndBodies renders messages as "subject | body" lines, in a stable order (mails are
 // sent concurrently, so their arrival order is not part of the contract).
-func subjectsAndBodies(ms []delivered) []string {
+func subjectsAndBodies(ms []smtptest.Message) []string {
 	var out []string
 	for _, m := range ms {
 		out = append(out, m.Subject+" | "+m.Body)
@@ -260,8 +137,8 @@ func TestCheckerAlertsMail(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			box := startMailbox(t)
-			cfg := load(t, box.globalDefs(tt.globals)+virtualServer(tt.rs))
+			box := smtptest.Start(t)
+			cfg := load(t, box.GlobalDefs(tt.globals)+virtualServer(tt.rs))
 			a := NewCheckerAlerts(cfg, CheckerOptions{Logger: quietLog(t), Hostname: "host"})
 			if a == nil {
 				t.Fatal("no alerts for a configuration with smtp_server")
@@ -270,7 +147,7 @@ func TestCheckerAlertsMail(t *testing.T) {
 				a.CheckerChanged(e)
 			}
 			flush(t, a)
-			got := box.take()
+			got := box.Take()
 			if want := slices.Sorted(slices.Values(tt.want)); !slices.Equal(subjectsAndBodies(got), want) {
 				t.Errorf("mails:\n%q\nwant:\n%q", subjectsAndBodies(got), want)
 			}
@@ -285,14 +162,14 @@ func TestCheckerAlertsMail(t *testing.T) {
 
 // TestQuorumAlertsMail: a quorum change mails for a virtual server with smtp_alert only.
 func TestQuorumAlertsMail(t *testing.T) {
-	box := startMailbox(t)
-	cfg := load(t, box.globalDefs("")+virtualServer(""))
+	box := smtptest.Start(t)
+	cfg := load(t, box.GlobalDefs("")+virtualServer(""))
 	a := NewCheckerAlerts(cfg, CheckerOptions{Logger: quietLog(t)})
 	a.QuorumChanged(QuorumAlert{VirtualServer: alertVS, Quorum: 2, Threshold: 2, WeightSum: 1, SMTPAlert: true})
 	a.QuorumChanged(QuorumAlert{VirtualServer: alertVS, Up: true, Quorum: 2, Threshold: 2, WeightSum: 2})
 	flush(t, a)
 	want := []string{"[lb1] Virtualserver [198.51.100.1]:tcp:80 - DOWN | => Lost quorum 2+0=2 <= 1 <="}
-	if got := subjectsAndBodies(box.take()); !slices.Equal(got, want) {
+	if got := subjectsAndBodies(box.Take()); !slices.Equal(got, want) {
 		t.Errorf("mails %q, want %q", got, want)
 	}
 }
@@ -349,12 +226,12 @@ func quietLog(t *testing.T) *slog.Logger { return slog.New(slog.NewTextHandler(t
 
 // TestCheckerAlertsAfterClose: an alert after Close is dropped, not sent.
 func TestCheckerAlertsAfterClose(t *testing.T) {
-	box := startMailbox(t)
-	a := NewCheckerAlerts(load(t, box.globalDefs("")+virtualServer("")), CheckerOptions{Logger: quietLog(t)})
+	box := smtptest.Start(t)
+	a := NewCheckerAlerts(load(t, box.GlobalDefs("")+virtualServer("")), CheckerOptions{Logger: quietLog(t)})
 	flush(t, a)
 	a.CheckerChanged(ev(check.KindTCP, false, false, true, ""))
 	flush(t, a)
-	if got := box.take(); len(got) != 0 {
+	if got := box.Take(); len(got) != 0 {
 		t.Errorf("mailed after Close: %+v", got)
 	}
 }
