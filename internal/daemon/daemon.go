@@ -143,7 +143,8 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 				sdNotify("READY=1")
 			case syscall.SIGUSR1, syscall.SIGUSR2, sigJSON:
 				if vrrp != nil {
-					dumpState(vrrp.eng, s, log)
+					// cfg is the configuration loaded at start; a reload does not replace it here.
+					dumpState(vrrp.eng, cfg, vrrp.scripts(), s, log)
 				}
 			}
 		}
