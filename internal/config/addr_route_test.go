@@ -133,6 +133,38 @@ func TestRoutes(t *testing.T) {
 	}
 }
 
+// TestRoutesOfDroppedInstance checks that the route warnings keepalived gives while parsing come
+// also for an instance that is dropped afterwards for another error.
+func TestRoutesOfDroppedInstance(t *testing.T) {
+	tests := []struct {
+		name  string
+		vrid  string
+		route string
+		diags []wantDiag
+	}{
+		{"no interface, instance kept", "virtual_router_id 1", "203.0.113.0/24 via 198.51.100.1",
+			[]wantDiag{{5, syntax.Warning, "(VI_1) Warning - cannot track route 203.0.113.0/24 with no interface specified, not tracking"}}},
+		{"no interface, instance dropped", "virtual_router_id 300", "203.0.113.0/24 via 198.51.100.1",
+			[]wantDiag{{3, syntax.Error, "'virtual_router_id' expects an integer in [1, 255], found '300'"},
+				{1, syntax.Error, "(VI_1) the virtual router id must be set - removing instance"},
+				{5, syntax.Warning, "(VI_1) Warning - cannot track route 203.0.113.0/24 with no interface specified, not tracking"}}},
+		{"other protocol, instance dropped", "virtual_router_id 0", "203.0.113.0/24 dev eth0 proto static",
+			[]wantDiag{{3, syntax.Error, "'virtual_router_id' expects an integer in [1, 255], found '0'"},
+				{1, syntax.Error, "(VI_1) the virtual router id must be set - removing instance"},
+				{5, syntax.Warning, "(VI_1) Route cannot be tracked if protocol is not RTPROT_KEEPALIVED(18), resetting protocol"}}},
+		{"with interface, instance dropped", "virtual_router_id 300", "203.0.113.0/24 via 198.51.100.1 dev eth1",
+			[]wantDiag{{3, syntax.Error, "'virtual_router_id' expects an integer in [1, 255], found '300'"},
+				{1, syntax.Error, "(VI_1) the virtual router id must be set - removing instance"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, d := load(t, "vrrp_instance VI_1 {\n interface eth0\n "+tc.vrid+"\n virtual_routes {\n  "+tc.route+
+				"\n }\n virtual_ipaddress {\n  198.51.100.9\n }\n}\n")
+			checkDiags(t, d, tc.diags...)
+		})
+	}
+}
+
 func TestRules(t *testing.T) {
 	cfg, d := load(t, `static_rules {
  from 198.51.100.0/24 table 100

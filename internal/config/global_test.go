@@ -138,6 +138,40 @@ func TestGlobalDiagnostics(t *testing.T) {
 	}
 }
 
+// TestUnmatchedQuoteDropsValue checks that a value after an unclosed '"' is dropped, as keepalived
+// drops it ("routerid name missing - ignoring"), so the keyword keeps its default.
+func TestUnmatchedQuoteDropsValue(t *testing.T) {
+	def := defaultGlobalDefs()
+	tests := []struct {
+		name     string
+		line     string
+		diags    []wantDiag
+		routerID string
+		from     string
+	}{
+		{"quoted value unterminated", `router_id "abc def`, []wantDiag{
+			{2, syntax.Error, `unterminated quote: expected a closing '"'`},
+			{2, syntax.Error, "'router_id' is missing a value"}}, def.RouterID, def.NotificationEmailFrom},
+		{"quote after the value", `router_id abc "def`, []wantDiag{
+			{2, syntax.Error, `unterminated quote: expected a closing '"'`}}, "abc", def.NotificationEmailFrom},
+		{"escaped quote opens a token quote", `router_id ab\"c`, []wantDiag{
+			{2, syntax.Error, `unmatched quote: expected a closing '"'`}}, `ab\`, def.NotificationEmailFrom},
+		{"closed quote is a value", `router_id "abc def"`, nil, "abc def", def.NotificationEmailFrom},
+		{"other keyword", `notification_email_from "a@b.c`, []wantDiag{
+			{2, syntax.Error, `unterminated quote: expected a closing '"'`},
+			{2, syntax.Error, "'notification_email_from' is missing a value"}}, def.RouterID, def.NotificationEmailFrom},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, d := load(t, "global_defs {\n "+tc.line+"\n}\n")
+			checkDiags(t, d, tc.diags...)
+			if cfg.Global.RouterID != tc.routerID || cfg.Global.NotificationEmailFrom != tc.from {
+				t.Errorf("router_id %q, notification_email_from %q; want %q, %q", cfg.Global.RouterID, cfg.Global.NotificationEmailFrom, tc.routerID, tc.from)
+			}
+		})
+	}
+}
+
 func TestMinGARP(t *testing.T) {
 	cfg, d := load(t, "global_defs {\n vrrp_min_garp\n}\n"+vi(" virtual_ipaddress {\n  198.51.100.1\n }"))
 	checkDiags(t, d)

@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
 )
@@ -16,10 +18,16 @@ import (
 // now.
 func (p *parser) finishTrackers(v *Instance) {
 	ifName := v.Interface
+	parent, _ := vlanParent(ifName)
 	ifs := v.TrackInterfaces[:0]
 	for _, t := range v.TrackInterfaces {
-		if ifName != "" && t.Name == ifName {
+		switch {
+		case ifName != "" && t.Name == ifName:
 			p.report(t.Pos, syntax.Error, "(%s) Ignoring track_interface %s since own interface", v.Name, t.Name)
+			continue
+		case parent != "" && t.Name == parent:
+			p.report(t.Pos, syntax.Error, "(%s) Ignoring track_interface %s since own interface (by its name, %s sits on %s and goes down with it)",
+				v.Name, t.Name, ifName, parent)
 			continue
 		}
 		ifs = append(ifs, t)
@@ -266,4 +274,28 @@ func (p *parser) finishGroupTrackers() {
 			}
 		}
 	}
+}
+
+// maxVLANID is the highest 802.1Q VLAN id.
+const maxVLANID = 4095
+
+// vlanParent returns the interface an interface named PARENT.VID sits on ("eth0" for "eth0.1").
+// keepalived ignores a track_interface on the link its own interface is stacked on (the upper
+// interface fails with it, so tracking it adds nothing); it asks the kernel (checked with a macvlan
+// eth0.1 on eth0 and a macvlan mv1 on eth1). The configuration model reads no interfaces, so it goes
+// by the name the kernel, ip(8) and vconfig give VLANs, which is also how keepalived's samples name
+// the stacked interface; a stacked interface named otherwise is not recognised.
+func vlanParent(name string) (string, bool) {
+	i := strings.LastIndexByte(name, '.')
+	if i <= 0 || i == len(name)-1 {
+		return "", false
+	}
+	vid := name[i+1:]
+	if strings.TrimLeft(vid, "0123456789") != "" {
+		return "", false
+	}
+	if n, err := strconv.Atoi(vid); err != nil || n > maxVLANID {
+		return "", false
+	}
+	return name[:i], true
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -177,5 +178,47 @@ interface_up_down_delays {
 	v := inst(t, cfg, "VI_1")
 	if v.TrackFiles[0].Weight != -5 || !v.TrackFiles[0].Reverse || v.TrackProcesses[0].Weight != -5 || v.TrackBFDs[0].Weight != 15 {
 		t.Errorf("resolved weights: files %+v procs %+v bfd %+v", v.TrackFiles, v.TrackProcesses, v.TrackBFDs)
+	}
+}
+
+func TestTrackOwnInterfaceOrLink(t *testing.T) {
+	tests := []struct {
+		name    string
+		iface   string
+		tracked string
+		diag    []wantDiag
+		kept    bool
+	}{
+		{"own interface", "eth1", "eth1", []wantDiag{{5, syntax.Error, "(VI_1) Ignoring track_interface eth1 since own interface"}}, false},
+		{"link under a VLAN", "eth0.1", "eth0",
+			[]wantDiag{{5, syntax.Error, "(VI_1) Ignoring track_interface eth0 since own interface (by its name, eth0.1 sits on eth0"}}, false},
+		{"link under a VLAN of a VLAN", "eth0.1.2", "eth0.1",
+			[]wantDiag{{5, syntax.Error, "(VI_1) Ignoring track_interface eth0.1 since own interface"}}, false},
+		{"VLAN under the own interface", "eth0", "eth0.1", nil, true},
+		{"another interface", "eth1", "eth0", nil, true},
+		{"grandparent is not the link", "eth0.1.2", "eth0", nil, true},
+		{"suffix not a number", "br.lan", "br", nil, true},
+		{"suffix above the VLAN range", "eth0.4096", "eth0", nil, true},
+		{"highest VLAN id", "eth0.4095", "eth0", []wantDiag{{5, syntax.Error, "since own interface"}}, false},
+		{"empty suffix", "eth0.", "eth0", nil, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "vrrp_instance VI_1 {\n interface " + tc.iface + "\n virtual_router_id 1\n track_interface {\n  " + tc.tracked +
+				"\n  eth3\n }\n virtual_ipaddress {\n  198.51.100.1\n }\n}\n"
+			cfg, d := load(t, src)
+			checkDiags(t, d, tc.diag...)
+			var names []string
+			for _, ti := range inst(t, cfg, "VI_1").TrackInterfaces {
+				names = append(names, ti.Name)
+			}
+			want := []string{"eth3"}
+			if tc.kept {
+				want = []string{tc.tracked, "eth3"}
+			}
+			if !slices.Equal(names, want) {
+				t.Errorf("tracked interfaces %q, want %q", names, want)
+			}
+		})
 	}
 }

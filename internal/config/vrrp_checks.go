@@ -164,8 +164,9 @@ const rtprotKeepalived = 18
 // checkRoutes applies keepalived's tracking rules to routes (vrrp_iproute.c): a virtual route
 // without an interface cannot be tracked, a tracked route must carry RTPROT_KEEPALIVED, and a
 // static route needs an interface to have a track_group. It also puts static addresses without
-// dev on default_interface.
-func (p *parser) checkRoutes() {
+// dev on default_interface. instances are all vrrp_instances read, including those dropped for
+// another error: keepalived reports route problems while parsing, before it drops an instance.
+func (p *parser) checkRoutes(instances []*Instance) {
 	hasDev := func(r *Route) bool {
 		if r.Dev != "" {
 			return true
@@ -177,7 +178,7 @@ func (p *parser) checkRoutes() {
 		}
 		return false
 	}
-	for _, v := range p.cfg.Instances {
+	for _, v := range instances {
 		for k := range v.Routes {
 			r := &v.Routes[k]
 			if r.NoTrack {

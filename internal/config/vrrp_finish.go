@@ -2,6 +2,7 @@ package config
 
 import (
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/gokeepalived/gokeepalived/internal/config/syntax"
@@ -11,6 +12,9 @@ import (
 // vrrp_complete_init()). Every fix-up is reported; nothing here is fatal.
 func (p *parser) finishVRRP() {
 	p.finishSyncGroups()
+	// keepalived checks virtual routes while parsing, so an instance dropped below still gets its
+	// route warnings; checkRoutes goes over all of them.
+	all := slices.Clone(p.cfg.Instances)
 	kept := p.cfg.Instances[:0]
 	for _, v := range p.cfg.Instances {
 		if p.finishInstance(v) {
@@ -26,7 +30,7 @@ func (p *parser) finishVRRP() {
 	p.checkSyncGroupStartStates()
 	p.checkVRIDConflicts()
 	p.checkDebounceDelays()
-	p.checkRoutes()
+	p.checkRoutes(all)
 	p.assignRulePreferences()
 	for _, name := range p.cfg.scriptOrder {
 		if s := p.cfg.Scripts[name]; !s.Used {

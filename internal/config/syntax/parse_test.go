@@ -88,9 +88,13 @@ func TestLinePipeline(t *testing.T) {
 		{name: "single quotes do not protect comments", src: "notify 'a # b'\n", want: "notify 'a"},
 		{name: "escaped hash and bang", src: `a \#b \!c` + "\n", want: "a #b !c"},
 		{name: "escapes kept inside double quotes", src: `a "\#b"` + "\n", want: `a \#b`},
-		{name: "escaped quote does not open a quote", src: `a b\"c # d` + "\n", want: `a b\ c`},
-		{name: "unterminated quote", src: `a "b c` + "\n", want: `a "b c"`,
+		{name: "escaped quote does not open a quote", src: `a b\"c # d` + "\n", want: `a b\`,
+			diags: []string{`k.conf:1: error: unmatched quote: expected a closing '"'`}, exit: 5},
+		{name: "unterminated quote drops the quoted word", src: `a "b c` + "\n" + "d\n", want: `a; d`,
 			diags: []string{`k.conf:1: error: unterminated quote: expected a closing '"'`}, exit: 5},
+		{name: "line of only an unterminated quote is skipped", src: `"b c` + "\n{\n}\nd\n", want: `d`,
+			diags: []string{`k.conf:1: error: unterminated quote: expected a closing '"'`,
+				`k.conf:2: error: unexpected '{'`}, exit: 5},
 		{name: "trailing backslash on an ordinary line", src: `a b \` + "\n", want: `a b\`},
 	})
 }

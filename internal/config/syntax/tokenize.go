@@ -14,26 +14,32 @@ func isSpace(c byte) bool {
 // Tokenize splits text at blanks, as keepalived's alloc_strvec_r() does for every line. A token
 // that starts with '"' runs to the next '"' and loses both quotes; no escapes are processed. A '"'
 // inside an unquoted token ends that token, so `ab"c d"` is the two tokens "ab" and "c d". Single
-// quotes are not special at this level. An unmatched '"' makes the rest of the line one token
-// (keepalived drops it after reporting "Unmatched quote"; the preprocessor reports the quote).
+// quotes are not special at this level. An unmatched '"' and the rest of the line are dropped, as
+// keepalived does after reporting "Unmatched quote" (the preprocessor reports the quote), so
+// `router_id "abc` leaves router_id without a value; a line that was only an unmatched quote has
+// no tokens.
 func Tokenize(text string) []string {
+	toks, _ := tokenize(text)
+	return toks
+}
+
+// tokenize is Tokenize that also reports whether an unmatched '"' dropped the end of the line.
+func tokenize(text string) (toks []string, dropped bool) {
 	// Most lines have a handful of tokens; one allocation covers them.
-	toks := make([]string, 0, 4)
+	toks = make([]string, 0, 4)
 	i := 0
 	for {
 		for i < len(text) && isSpace(text[i]) {
 			i++
 		}
 		if i >= len(text) {
-			if len(toks) == 0 {
-				return nil
-			}
-			return toks
+			break
 		}
 		if text[i] == '"' {
 			end := strings.IndexByte(text[i+1:], '"')
 			if end < 0 {
-				return append(toks, text[i+1:])
+				dropped = true
+				break
 			}
 			toks = append(toks, text[i+1:i+1+end])
 			i += end + 2
@@ -45,6 +51,25 @@ func Tokenize(text string) []string {
 		}
 		toks = append(toks, text[start:i])
 	}
+	if len(toks) == 0 {
+		return nil, dropped
+	}
+	return toks, dropped
+}
+
+// openQuoteAfterEscapes reports whether text leaves a '"' open when a '\' escapes the next
+// character, which is how decomment() counts quotes (and reports an unterminated one).
+func openQuoteAfterEscapes(text string) bool {
+	quote := false
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '\\':
+			i++
+		case '"':
+			quote = !quote
+		}
+	}
+	return quote
 }
 
 // ErrUnterminatedQuote is returned by SplitQuoted for a quote that is never closed.

@@ -18,9 +18,11 @@ func TestTokenize(t *testing.T) {
 		{"quoted", `a "b c" d`, []string{"a", "b c", "d"}},
 		{"empty quoted", `a ""`, []string{"a", ""}},
 		{"quote splits a word", `ab"c d"e`, []string{"ab", "c d", "e"}},
-		{"no escapes", `"a\"b"`, []string{`a\`, "b", ""}},
+		{"no escapes", `"a\"b"`, []string{`a\`, "b"}},
 		{"single quotes plain", `'a b'`, []string{"'a", "b'"}},
-		{"unterminated", `a "b c`, []string{"a", "b c"}},
+		{"unterminated drops the rest", `a "b c`, []string{"a"}},
+		{"only an unterminated quote", `"b c`, nil},
+		{"unterminated after a quoted token", `a "b" "c d`, []string{"a", "b"}},
 		{"other blanks", "a\fb\vc\rd", []string{"a", "b", "c", "d"}},
 	}
 	for _, tc := range cases {

@@ -47,7 +47,19 @@ func (t *treeBuilder) add(p *parser, pos Pos, text string) {
 		t.stack = append(t.stack, frame{nodes: &t.last.Block, owner: t.last, pos: pos})
 		t.last = nil
 	default:
-		n := &Node{Pos: pos, Args: Tokenize(text), Raw: text}
+		args, dropped := tokenize(text)
+		if dropped && !openQuoteAfterEscapes(text) {
+			// decomment() saw an escaped '"' and balanced quotes, so nothing was reported yet, but
+			// the tokeniser knows no escapes: as keepalived ("Unmatched quote"), it drops the rest.
+			p.errorf(pos, Error, "unmatched quote: expected a closing '\"' (a '\\' does not escape a quote in a word), found %q; the rest of the line is ignored", text)
+		}
+		if len(args) == 0 {
+			// Only an unmatched quote (already reported): keepalived gets no tokens and skips the
+			// line, so a '{' after it opens no block.
+			t.last = nil
+			return
+		}
+		n := &Node{Pos: pos, Args: args, Raw: text}
 		cur := t.current()
 		*cur = append(*cur, n)
 		t.last = n
