@@ -48,11 +48,11 @@ func TestRunTerminalOptions(t *testing.T) {
 		{[]string{"--signum=JSON"}, 0, "36\n", ""},
 		{[]string{"--signum=TDUMP"}, 0, "64\n", ""},
 		{[]string{"--signum=FOO"}, 1, "", "Unknown sigfunc FOO\n"},
-		{[]string{"-v"}, 0, "", "gokeepalived "},
+		{[]string{"-v"}, 0, "", "Keepalived v2.2.7 (gokeepalived "},
 		{[]string{"-h"}, 0, "", "Usage: gokeepalived [OPTION...]\n"},
 		// keepalived acts on whichever of -v/-h/--signum comes first.
 		{[]string{"-h", "-v"}, 0, "", "Usage:"},
-		{[]string{"-v", "-h"}, 0, "", "gokeepalived "},
+		{[]string{"-v", "-h"}, 0, "", "Keepalived v2.2.7 (gokeepalived "},
 		{[]string{"-Z"}, 1, "", "Unknown option -Z\nUsage:"},
 		{[]string{"--bogus", "-f"}, 1, "", "Unknown option --bogus\nMissing parameter for option -f\nUsage:"},
 	}
