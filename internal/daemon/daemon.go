@@ -138,7 +138,9 @@ func run(opts *cli.Options, stderr io.Writer, runDir string) int {
 				}
 			case syscall.SIGHUP:
 				sdNotify("RELOADING=1")
-				reload(ctx, opts, vrrp, chk, lvsrt, has, log)
+				if next := reload(ctx, opts, vrrp, chk, lvsrt, has, log); next != nil {
+					cfg = next // the dumps describe the running configuration
+				}
 				rep.reloaded(time.Now())
 				sdNotify("READY=1")
 			case syscall.SIGUSR1, syscall.SIGUSR2, sigJSON:
@@ -174,21 +176,23 @@ func loadConfig(opts *cli.Options, log *slog.Logger) (*config.Config, int) {
 
 // reload re-reads the configuration; on success the engine keeps unchanged instances as they
 // are, stops removed ones and starts new ones. A configuration that cannot be loaded leaves the
-// running one untouched.
-func reload(ctx context.Context, opts *cli.Options, vrrp *vrrpRuntime, chk *checkers, lvsrt *lvsRuntime, has *haSuspend, log *slog.Logger) {
+// running one untouched. It returns the configuration now running, or nil when the reload was
+// refused.
+func reload(ctx context.Context, opts *cli.Options, vrrp *vrrpRuntime, chk *checkers, lvsrt *lvsRuntime, has *haSuspend, log *slog.Logger) *config.Config {
 	log.Info("Reloading configuration", "config", opts.ConfigFile)
 	cfg, _ := loadConfig(opts, log)
 	if cfg == nil {
 		log.Error("reload aborted: the new configuration cannot be used; keeping the running one")
-		return
+		return nil
 	}
 	lvsrt.reload(cfg)
 	chk.reload(cfg)
 	has.reload(cfg)
 	if vrrp == nil {
-		return
+		return cfg
 	}
 	if err := vrrp.reload(ctx, cfg); err != nil {
 		log.Error("reload failed", "err", err)
 	}
+	return cfg
 }
