@@ -52,3 +52,29 @@ func (p *parser) deprecated(replacement string, h func(*syntax.Node)) func(*synt
 		h(n)
 	}
 }
+
+// choice is one word a keyword accepts and the value it stands for.
+type choice[T any] struct {
+	word string
+	val  T
+}
+
+// hOneOf returns the handler for "KEYWORD WORD" where WORD must be one of choices (matched
+// exactly, as keepalived uses strcmp): it stores that word's value in dst. Any other word is an
+// error reported with badf, formatted with owner and the word, and dst keeps its value. (A generic
+// function, as methods cannot have type parameters.)
+func hOneOf[T any](p *parser, dst *T, owner, badf string, choices ...choice[T]) func(*syntax.Node) {
+	return func(n *syntax.Node) {
+		s, ok := p.arg(n, 1)
+		if !ok {
+			return
+		}
+		for _, c := range choices {
+			if c.word == s {
+				*dst = c.val
+				return
+			}
+		}
+		p.errorf(n, badf, owner, s)
+	}
+}

@@ -311,20 +311,8 @@ func (p *parser) unicastPeers(n *syntax.Node, v *Instance) {
 // authentication parses "authentication { auth_type PASS|AH; auth_pass X }".
 func (p *parser) authentication(n *syntax.Node, v *Instance) {
 	p.block(n, keywords{
-		"auth_type": func(n *syntax.Node) {
-			s, ok := p.arg(n, 1)
-			if !ok {
-				return
-			}
-			switch s {
-			case "PASS":
-				v.AuthType = AuthPass
-			case "AH":
-				v.AuthType = AuthAH
-			default:
-				p.errorf(n, "(%s) unknown auth_type '%s', expected PASS or AH", v.Name, s)
-			}
-		},
+		"auth_type": hOneOf(p, &v.AuthType, v.Name, "(%s) unknown auth_type '%s', expected PASS or AH",
+			choice[AuthType]{"PASS", AuthPass}, choice[AuthType]{"AH", AuthAH}),
 		"auth_pass": func(n *syntax.Node) {
 			s, ok := p.arg(n, 1)
 			if !ok {
@@ -374,36 +362,11 @@ func (p *parser) authHMAC(n *syntax.Node, v *Instance) {
 		},
 		"active_key":  p.hInt(0, 255, &h.ActiveKey),
 		"time_window": p.hSec(0, 86400*time.Second, &h.TimeWindow),
-		"anti_replay": func(n *syntax.Node) {
-			s, ok := p.arg(n, 1)
-			if !ok {
-				return
-			}
-			switch s {
-			case "time":
-				h.AntiReplay = AntiReplayTime
-			case "monotonic":
-				h.AntiReplay = AntiReplayMonotonic
-			default:
-				p.errorf(n, "(%s) anti_replay expects 'time' or 'monotonic', found '%s'", v.Name, s)
-			}
-		},
-		"mode": func(n *syntax.Node) {
-			s, ok := p.arg(n, 1)
-			if !ok {
-				return
-			}
-			switch s {
-			case "enforce":
-				h.Mode = HMACEnforce
-			case "permissive":
-				h.Mode = HMACPermissive
-			case "receive-only":
-				h.Mode = HMACReceiveOnly
-			default:
-				p.errorf(n, "(%s) auth_hmac mode expects enforce, permissive or receive-only, found '%s'", v.Name, s)
-			}
-		},
+		"anti_replay": hOneOf(p, &h.AntiReplay, v.Name, "(%s) anti_replay expects 'time' or 'monotonic', found '%s'",
+			choice[AntiReplay]{"time", AntiReplayTime}, choice[AntiReplay]{"monotonic", AntiReplayMonotonic}),
+		"mode": hOneOf(p, &h.Mode, v.Name, "(%s) auth_hmac mode expects enforce, permissive or receive-only, found '%s'",
+			choice[HMACMode]{"enforce", HMACEnforce}, choice[HMACMode]{"permissive", HMACPermissive},
+			choice[HMACMode]{"receive-only", HMACReceiveOnly}),
 	})
 	if len(h.Keys) == 0 {
 		p.errorf(n, "(%s) auth_hmac has no key - ignoring", v.Name)

@@ -294,6 +294,39 @@ func TestAuthHMAC(t *testing.T) {
 	}
 }
 
+// TestAuthHMACWords checks the one-of-N keywords of auth_hmac: each accepted word, a wrong word
+// (exact match, as keepalived's strcmp) and a missing one, which keep the default.
+func TestAuthHMACWords(t *testing.T) {
+	tests := []struct {
+		line   string
+		replay AntiReplay
+		mode   HMACMode
+		diags  []wantDiag
+	}{
+		{"anti_replay time", AntiReplayTime, HMACEnforce, nil},
+		{"anti_replay monotonic", AntiReplayMonotonic, HMACEnforce, nil},
+		{"anti_replay Monotonic", AntiReplayTime, HMACEnforce,
+			[]wantDiag{{6, syntax.Error, "(VI_1) anti_replay expects 'time' or 'monotonic', found 'Monotonic'"}}},
+		{"anti_replay", AntiReplayTime, HMACEnforce, []wantDiag{{6, syntax.Error, "'anti_replay' is missing a value"}}},
+		{"mode enforce", AntiReplayTime, HMACEnforce, nil},
+		{"mode permissive", AntiReplayTime, HMACPermissive, nil},
+		{"mode receive-only", AntiReplayTime, HMACReceiveOnly, nil},
+		{"mode strict", AntiReplayTime, HMACEnforce,
+			[]wantDiag{{6, syntax.Error, "(VI_1) auth_hmac mode expects enforce, permissive or receive-only, found 'strict'"}}},
+		{"mode", AntiReplayTime, HMACEnforce, []wantDiag{{6, syntax.Error, "'mode' is missing a value"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.line, func(t *testing.T) {
+			cfg, d := load(t, vi(" auth_hmac {\n  key 1 secret\n  "+tc.line+"\n }\n virtual_ipaddress {\n  198.51.100.1\n }"))
+			checkDiags(t, d, tc.diags...)
+			h := inst(t, cfg, "VI_1").AuthHMAC
+			if h == nil || h.AntiReplay != tc.replay || h.Mode != tc.mode {
+				t.Fatalf("auth_hmac = %+v, want anti_replay %s mode %s", h, tc.replay, tc.mode)
+			}
+		})
+	}
+}
+
 func TestNotifyScripts(t *testing.T) {
 	cfg, d := load(t, vi(` notify_master "/usr/local/bin/notify.sh master 'two words'" root :wheel
  notify_backup /bin/true
