@@ -14,11 +14,11 @@ import (
 	"github.com/gokeepalived/gokeepalived/internal/nettest"
 )
 
-// TestHASuspendFollowsVIP: with ha_suspend the checkers of a virtual server are suspended while
-// its address is not on this node, and resumed when VRRP installs the VIP (and suspended again
-// when it is removed) — here through the engine's hook, the fallback without an address monitor.
-func TestHASuspendFollowsVIP(t *testing.T) {
-	const conf = `virtual_server 198.51.100.200 80 {
+// haSuspendFixture is an ha_suspend virtual server on 198.51.100.200 and its IPVS manager over
+// the in-memory IPVS.
+func haSuspendFixture(t *testing.T) (*config.Config, *lvs.Manager, *slog.Logger) {
+	t.Helper()
+	cfg, diags := config.LoadString("t.conf", `virtual_server 198.51.100.200 80 {
     lb_algo rr
     lb_kind DR
     protocol TCP
@@ -28,8 +28,7 @@ func TestHASuspendFollowsVIP(t *testing.T) {
         }
     }
 }
-`
-	cfg, diags := config.LoadString("t.conf", conf, config.LoadOptions{})
+`, config.LoadOptions{})
 	if diags.ExitCode() != 0 {
 		t.Fatal(diags)
 	}
@@ -38,6 +37,14 @@ func TestHASuspendFollowsVIP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cfg, mgr, log
+}
+
+// TestHASuspendFollowsVIP: with ha_suspend the checkers of a virtual server are suspended while
+// its address is not on this node, and resumed when VRRP installs the VIP (and suspended again
+// when it is removed) — here through the engine's hook, the fallback without an address monitor.
+func TestHASuspendFollowsVIP(t *testing.T) {
+	cfg, mgr, log := haSuspendFixture(t)
 	// Without the address monitor (no rtnetlink), the engine's hook is what follows the VIPs.
 	addressWatcher = func(*slog.Logger, func([]netip.Addr)) (func(), error) { return nil, errors.ErrUnsupported }
 	defer func() { addressWatcher = watchAddresses }()
@@ -64,25 +71,7 @@ func TestHASuspendFollowsOtherAddresses(t *testing.T) {
 	ns := nettest.NewNS(t, "hasusp")
 	ns.IP("link", "add", "d0", "type", "veth", "peer", "name", "d1")
 	ns.IP("link", "set", "d0", "up")
-	cfg, diags := config.LoadString("t.conf", `virtual_server 198.51.100.200 80 {
-    lb_algo rr
-    lb_kind DR
-    protocol TCP
-    ha_suspend
-    real_server 203.0.113.1 80 {
-        TCP_CHECK {
-        }
-    }
-}
-`, config.LoadOptions{})
-	if diags.ExitCode() != 0 {
-		t.Fatal(diags)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	mgr, err := lvs.New(cfg, lvs.Options{Client: &ipvstest.Memory{}, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, mgr, log := haSuspendFixture(t)
 	var h *haSuspend
 	// The monitor's sockets are opened inside the namespace and stay there.
 	if err := ns.Do(func() error {
