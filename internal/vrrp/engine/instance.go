@@ -112,10 +112,7 @@ func newInstance(c *config.Instance, g *config.GlobalDefs) (*instance, error) {
 		in.dsts = []netip.Addr{c.McastDstIP}
 	}
 
-	vips := make([]netip.Addr, 0, len(c.VIPs))
-	for _, v := range c.VIPs {
-		vips = append(vips, v.Prefix.Addr())
-	}
+	vips := advertisedAddrs(c)
 	auth := packet.AuthType(c.AuthType)
 	in.advert = packet.Advert{
 		Version: uint8(c.Version), Type: 1, VRID: uint8(c.VRID), AuthType: auth, Addrs: vips,
@@ -166,6 +163,15 @@ func newInstance(c *config.Instance, g *config.GlobalDefs) (*instance, error) {
 
 	in.addrs = addressSet(c, c.Interface)
 	return in, nil
+}
+
+// advertisedAddrs is the address list of c's adverts: its VIPs (eVIPs are not advertised).
+func advertisedAddrs(c *config.Instance) []netip.Addr {
+	vips := make([]netip.Addr, 0, len(c.VIPs))
+	for _, v := range c.VIPs {
+		vips = append(vips, v.Prefix.Addr())
+	}
+	return vips
 }
 
 // addressSet is what c installs as MASTER, with each address's device resolved: addresses

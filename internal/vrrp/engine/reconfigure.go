@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"net/netip"
 	"reflect"
 	"time"
 
@@ -75,10 +74,7 @@ func (e *Engine) reconfigureMember(u *unit, i int, in *instance, c *config.Insta
 		e.log.Error("cannot apply the reloaded settings; keeping the running ones", "instance", c.Name, "err", err)
 		return
 	}
-	vips := make([]netip.Addr, 0, len(c.VIPs))
-	for _, v := range c.VIPs {
-		vips = append(vips, v.Prefix.Addr())
-	}
+	vips := advertisedAddrs(c)
 	_ = in.advert.SetAdvertInterval(c.AdvertInt) // checked by reconfigure
 	in.advert.Addrs = vips
 	in.params.Priority = uint8(c.Priority)
